@@ -1,0 +1,1 @@
+//! HAProxy configuration language: files to a validated [`crate::model::Config`].

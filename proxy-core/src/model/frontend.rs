@@ -1,0 +1,62 @@
+//! Frontends: where clients connect, and how their requests are routed.
+
+use super::{Acl, Condition, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+/// A `frontend` (or the listening half of a `listen` section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frontend {
+    /// The proxy name (unique among frontends).
+    pub name: String,
+    /// `bind` lines: the addresses it listens on.
+    pub binds: Vec<Bind>,
+    /// `maxconn`: the most client connections served at once; further connections wait in the
+    /// accept backlog. `None`: HAProxy's default for a frontend, the global `maxconn`.
+    pub maxconn: Option<u32>,
+    /// Timeouts (the client-side ones apply).
+    pub timeouts: Timeouts,
+    /// Named ACLs, in declaration order.
+    pub acls: Vec<Acl>,
+    /// `http-request` rules, in order.
+    pub request_rules: Vec<RequestRule>,
+    /// `http-response` rules, in order.
+    pub response_rules: Vec<ResponseRule>,
+    /// `use_backend` rules, in order; the first whose condition holds wins.
+    pub use_backends: Vec<UseBackend>,
+    /// `default_backend`: where requests no `use_backend` rule took go. `None`: such requests get
+    /// a 503 (or the embedding application's fallback service).
+    pub default_backend: Option<String>,
+    /// HTTP options.
+    pub http: HttpOptions,
+    /// Logging settings.
+    pub logging: Logging,
+    /// `stats uri` and friends, if the statistics page is enabled here.
+    pub stats: Option<StatsPage>,
+}
+
+/// One `bind <addr>:<port> [options]` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bind {
+    /// The address; `*:80` is `0.0.0.0:80`, `[::]:80` and `:::80` are IPv6 any.
+    pub addr: SocketAddr,
+    /// The text as written, for messages.
+    pub spec: String,
+}
+
+/// The statistics page settings (`stats enable`, `stats uri`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsPage {
+    /// `stats uri`: the path prefix that serves the page. Default is `/haproxy?stats`.
+    pub uri: String,
+    /// `stats refresh`: how often the page reloads itself.
+    pub refresh: Option<std::time::Duration>,
+    /// `stats realm`: the HTTP authentication realm.
+    pub realm: Option<String>,
+    /// `stats auth <user>:<password>` lines. Empty: no authentication.
+    pub auth: Vec<(String, String)>,
+    /// `stats admin if <cond>`: when the page allows state changes.
+    pub admin: Option<Condition>,
+    /// `stats hide-version`.
+    pub hide_version: bool,
+}

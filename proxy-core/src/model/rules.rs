@@ -1,0 +1,130 @@
+//! Routing and header rules shared by frontends and backends.
+
+use super::Condition;
+use serde::{Deserialize, Serialize};
+
+/// `use_backend <name> if|unless <cond>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseBackend {
+    /// The backend's name (checked to exist).
+    pub backend: String,
+    /// When it applies. `None`: always (HAProxy allows a bare `use_backend`).
+    pub condition: Option<Condition>,
+}
+
+/// One `http-request <action> [...] [if|unless <cond>]` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRule {
+    /// What to do.
+    pub action: RequestAction,
+    /// When to do it. `None`: always.
+    pub condition: Option<Condition>,
+}
+
+/// An `http-request` action.
+///
+/// Header values are HAProxy log-format strings: literal text, plus `%[src]`, `%[dst]`, `%[path]`,
+/// `%[method]`, `%[req.hdr(<name>)]` and `%%`. The validator rejects other expressions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestAction {
+    /// `set-header <name> <fmt>`: replace every value of the header with one value.
+    SetHeader {
+        /// Header name.
+        name: String,
+        /// Value, as a log-format string.
+        value: String,
+    },
+    /// `add-header <name> <fmt>`: add one more value.
+    AddHeader {
+        /// Header name.
+        name: String,
+        /// Value, as a log-format string.
+        value: String,
+    },
+    /// `del-header <name>`: remove every value.
+    DelHeader {
+        /// Header name.
+        name: String,
+    },
+    /// `deny [deny_status <code>]`: refuse the request. Default status is 403.
+    Deny {
+        /// The status sent to the client.
+        status: u16,
+    },
+    /// `return [status <code>] [content-type <type>] [string <text> | lf-string <fmt>]`.
+    Return {
+        /// The status. Default is 200.
+        status: u16,
+        /// `content-type`, if a body is given.
+        content_type: Option<String>,
+        /// The body. Default is empty.
+        body: Option<String>,
+    },
+}
+
+/// One `http-response <action> [...] [if|unless <cond>]` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseRule {
+    /// What to do.
+    pub action: ResponseAction,
+    /// When to do it (request fetches are evaluated on the request). `None`: always.
+    pub condition: Option<Condition>,
+}
+
+/// An `http-response` action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResponseAction {
+    /// `set-header <name> <fmt>`.
+    SetHeader {
+        /// Header name.
+        name: String,
+        /// Value, as a log-format string.
+        value: String,
+    },
+    /// `add-header <name> <fmt>`.
+    AddHeader {
+        /// Header name.
+        name: String,
+        /// Value, as a log-format string.
+        value: String,
+    },
+    /// `del-header <name>`.
+    DelHeader {
+        /// Header name.
+        name: String,
+    },
+}
+
+/// HTTP options of a proxy (`option forwardfor`, connection mode).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpOptions {
+    /// `option forwardfor`: append the client address to a header. Default is off.
+    pub forwardfor: Option<ForwardFor>,
+    /// The connection mode (`option http-keep-alive|http-server-close|httpclose`). Default is
+    /// keep-alive on both sides, as in HAProxy.
+    pub conn_mode: ConnMode,
+}
+
+/// `option forwardfor [except <network>] [header <name>] [if-none]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardFor {
+    /// Header name. Default is `X-Forwarded-For`.
+    pub header: String,
+    /// `except <network>`: clients in this network get no header.
+    pub except: Option<String>,
+    /// `if-none`: add the header only when the request has none.
+    pub if_none: bool,
+}
+
+/// How connections are kept on each side.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnMode {
+    /// `option http-keep-alive`: keep client and server connections open (the default).
+    #[default]
+    KeepAlive,
+    /// `option http-server-close`: keep the client connection, close the server one after each
+    /// response.
+    ServerClose,
+    /// `option httpclose`: close both sides after each response.
+    Close,
+}

@@ -1,0 +1,1 @@
+//! The tower `ProxyLayer`/`ProxyService`: route, pick, forward, and map failures to HTTP errors.

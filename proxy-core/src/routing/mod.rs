@@ -1,0 +1,1 @@
+//! ACL evaluation, `use_backend` routing and `http-request`/`http-response` header rules.

@@ -1,0 +1,168 @@
+//! Live state of one server: admin/operational state, weight and load, all atomics.
+
+use crate::model;
+use arc_swap::ArcSwap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+
+/// A server's position in its backend's server list (0-based, declaration order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServerId(pub u32);
+
+impl ServerId {
+    /// The index into the backend's server list.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What an operator set: HAProxy's admin state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum AdminState {
+    /// Takes traffic.
+    Ready = 0,
+    /// Keeps its current requests, gets no new ones from the balancer.
+    Drain = 1,
+    /// Maintenance: gets no traffic at all.
+    Maint = 2,
+}
+
+impl AdminState {
+    fn from_u8(v: u8) -> AdminState {
+        match v {
+            0 => AdminState::Ready,
+            1 => AdminState::Drain,
+            _ => AdminState::Maint,
+        }
+    }
+}
+
+/// Live state of one server. Written by health checks and the admin API, read by balancers and stats.
+#[derive(Debug)]
+pub struct ServerState {
+    /// Position in the backend.
+    pub id: ServerId,
+    /// The server's name.
+    pub name: String,
+    /// HAProxy's numeric id (`id` keyword or declaration position, 1-based).
+    pub puid: u32,
+    /// `backup` keyword.
+    pub backup: bool,
+    /// `maxconn`: most concurrent requests; `None` = unlimited.
+    pub maxconn: Option<u32>,
+    /// The weight the configuration gave.
+    pub initial_weight: u32,
+    addr: ArcSwap<SocketAddr>,
+    admin: AtomicU8,
+    up: AtomicBool,
+    weight: AtomicU32,
+    inflight: AtomicU32,
+    /// Requests this server was chosen for (HAProxy's `lbtot`).
+    pub picked: AtomicU64,
+}
+
+impl ServerState {
+    /// Live state for a configured server: UP (or MAINT when `disabled`), with its configured weight.
+    pub fn from_model(id: ServerId, server: &model::Server) -> ServerState {
+        let admin = if server.disabled { AdminState::Maint } else { AdminState::Ready };
+        ServerState {
+            id,
+            name: server.name.clone(),
+            puid: server.id,
+            backup: server.backup,
+            maxconn: server.maxconn,
+            initial_weight: server.weight,
+            addr: ArcSwap::from_pointee(server.addr),
+            admin: AtomicU8::new(admin as u8),
+            up: AtomicBool::new(true),
+            weight: AtomicU32::new(server.weight),
+            inflight: AtomicU32::new(0),
+            picked: AtomicU64::new(0),
+        }
+    }
+
+    /// Where requests for this server go now.
+    pub fn addr(&self) -> SocketAddr {
+        **self.addr.load()
+    }
+
+    /// Points the server at another address (the admin API's `set server addr`).
+    pub fn set_addr(&self, addr: SocketAddr) {
+        self.addr.store(Arc::new(addr));
+    }
+
+    /// The operator-set state.
+    pub fn admin_state(&self) -> AdminState {
+        AdminState::from_u8(self.admin.load(Ordering::Acquire))
+    }
+
+    /// Sets the operator state. Callers then refresh the backend's selection.
+    pub fn set_admin_state(&self, state: AdminState) {
+        self.admin.store(state as u8, Ordering::Release);
+    }
+
+    /// Whether health checks consider the server up.
+    pub fn is_up(&self) -> bool {
+        self.up.load(Ordering::Acquire)
+    }
+
+    /// Sets the health state. Callers then refresh the backend's selection.
+    pub fn set_up(&self, up: bool) {
+        self.up.store(up, Ordering::Release);
+    }
+
+    /// The current (user) weight, 0 to 256.
+    pub fn weight(&self) -> u32 {
+        self.weight.load(Ordering::Acquire)
+    }
+
+    /// Sets the weight. Callers then refresh the backend's selection.
+    pub fn set_weight(&self, weight: u32) {
+        self.weight.store(weight, Ordering::Release);
+    }
+
+    /// Whether the balancer may send new requests here: UP, READY and a non-zero weight.
+    pub fn is_usable(&self) -> bool {
+        self.is_up() && self.admin_state() == AdminState::Ready && self.weight() > 0
+    }
+
+    /// Requests being served right now.
+    pub fn inflight(&self) -> u32 {
+        self.inflight.load(Ordering::Acquire)
+    }
+
+    /// Whether `maxconn` is reached.
+    pub fn is_full(&self) -> bool {
+        self.maxconn.is_some_and(|max| self.inflight() >= max)
+    }
+
+    /// Takes a request slot if `maxconn` allows; the slot is given back when the guard drops.
+    pub fn try_acquire(self: &Arc<Self>) -> Option<ServerSlot> {
+        let max = self.maxconn.unwrap_or(u32::MAX);
+        self.inflight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1))
+            .ok()
+            .map(|_| ServerSlot { server: Arc::clone(self) })
+    }
+}
+
+/// A request slot on a server, released on drop.
+#[derive(Debug)]
+pub struct ServerSlot {
+    server: Arc<ServerState>,
+}
+
+impl ServerSlot {
+    /// The server this slot belongs to.
+    pub fn server(&self) -> &Arc<ServerState> {
+        &self.server
+    }
+}
+
+impl Drop for ServerSlot {
+    fn drop(&mut self) {
+        self.server.inflight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
