@@ -1,6 +1,8 @@
 //! Frontends: where clients connect, and how their requests are routed.
 
-use super::{Acl, Condition, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend};
+use super::{
+    Acl, Condition, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend,
+};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 

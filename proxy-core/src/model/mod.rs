@@ -21,7 +21,10 @@ pub use backend::{
 };
 pub use frontend::{Bind, Frontend, StatsPage};
 pub use global::{Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr};
-pub use rules::{ConnMode, ForwardFor, HttpOptions, RequestAction, RequestRule, ResponseAction, ResponseRule, UseBackend};
+pub use rules::{
+    ConnMode, FormatPart, ForwardFor, HttpOptions, LogFormat, RequestAction, RequestRule,
+    ResponseAction, ResponseRule, UseBackend,
+};
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;

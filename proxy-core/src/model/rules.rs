@@ -1,6 +1,6 @@
 //! Routing and header rules shared by frontends and backends.
 
-use super::Condition;
+use super::{Condition, Fetch};
 use serde::{Deserialize, Serialize};
 
 /// `use_backend <name> if|unless <cond>`.
@@ -23,8 +23,7 @@ pub struct RequestRule {
 
 /// An `http-request` action.
 ///
-/// Header values are HAProxy log-format strings: literal text, plus `%[src]`, `%[dst]`, `%[path]`,
-/// `%[method]`, `%[req.hdr(<name>)]` and `%%`. The validator rejects other expressions.
+/// Header values are HAProxy log-format strings (see [`LogFormat`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestAction {
     /// `set-header <name> <fmt>`: replace every value of the header with one value.
@@ -32,14 +31,14 @@ pub enum RequestAction {
         /// Header name.
         name: String,
         /// Value, as a log-format string.
-        value: String,
+        value: LogFormat,
     },
     /// `add-header <name> <fmt>`: add one more value.
     AddHeader {
         /// Header name.
         name: String,
         /// Value, as a log-format string.
-        value: String,
+        value: LogFormat,
     },
     /// `del-header <name>`: remove every value.
     DelHeader {
@@ -79,14 +78,14 @@ pub enum ResponseAction {
         /// Header name.
         name: String,
         /// Value, as a log-format string.
-        value: String,
+        value: LogFormat,
     },
     /// `add-header <name> <fmt>`.
     AddHeader {
         /// Header name.
         name: String,
         /// Value, as a log-format string.
-        value: String,
+        value: LogFormat,
     },
     /// `del-header <name>`.
     DelHeader {
@@ -127,4 +126,33 @@ pub enum ConnMode {
     ServerClose,
     /// `option httpclose`: close both sides after each response.
     Close,
+}
+
+/// A log-format string: literal text with `%[<fetch>]` sample expressions, e.g.
+/// `%[src]` or `host=%[req.hdr(host)]`. `%%` is a literal `%`.
+///
+/// Supported fetches are those of [`Fetch`] (`src`, `path`, `url`, `method`, `req.hdr(<name>)` /
+/// `hdr(<name>)`, `url_param(<name>)`); the config validator rejects others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogFormat {
+    /// The pieces, in order.
+    pub parts: Vec<FormatPart>,
+}
+
+impl LogFormat {
+    /// A format that is only literal text.
+    pub fn literal(text: impl Into<String>) -> LogFormat {
+        LogFormat {
+            parts: vec![FormatPart::Text(text.into())],
+        }
+    }
+}
+
+/// One piece of a [`LogFormat`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormatPart {
+    /// Literal text.
+    Text(String),
+    /// A sample taken from the request.
+    Sample(Fetch),
 }

@@ -66,7 +66,11 @@ pub struct ServerState {
 impl ServerState {
     /// Live state for a configured server: UP (or MAINT when `disabled`), with its configured weight.
     pub fn from_model(id: ServerId, server: &model::Server) -> ServerState {
-        let admin = if server.disabled { AdminState::Maint } else { AdminState::Ready };
+        let admin = if server.disabled {
+            AdminState::Maint
+        } else {
+            AdminState::Ready
+        };
         ServerState {
             id,
             name: server.name.clone(),
@@ -142,9 +146,13 @@ impl ServerState {
     pub fn try_acquire(self: &Arc<Self>) -> Option<ServerSlot> {
         let max = self.maxconn.unwrap_or(u32::MAX);
         self.inflight
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
             .ok()
-            .map(|_| ServerSlot { server: Arc::clone(self) })
+            .map(|_| ServerSlot {
+                server: Arc::clone(self),
+            })
     }
 }
 
