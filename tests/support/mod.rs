@@ -1,1 +1,34 @@
-//! support
+//! Shared helpers for Switchyard's integration tests: the real `switchyard` binary, named test
+//! backends, a small HTTP client and a running-proxy handle.
+//!
+//! Everything here is blocking, so tests are plain `#[test]` functions: backends and the client
+//! run on one background tokio runtime owned by this crate ([`runtime`]). Every address is on
+//! loopback and every wait is bounded, so a broken proxy fails a test instead of hanging it.
+//!
+//! A test failure here should stop the test at once, so this test-only crate may `unwrap`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod backend;
+mod binary;
+mod client;
+mod process;
+
+pub use backend::{Backend, BackendOptions, RecordedRequest};
+pub use binary::switchyard_bin;
+pub use client::{get, raw_exchange, send, Reply, RequestSpec};
+pub use process::{free_port, wait_for_port, ProxyProcess};
+
+use std::sync::OnceLock;
+use tokio::runtime::Runtime;
+
+/// The background runtime that runs every test backend and client request of this process.
+pub fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    })
+}

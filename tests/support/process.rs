@@ -1,0 +1,161 @@
+//! Runs the `switchyard` binary on a config written to a temporary file.
+
+use crate::switchyard_bin;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long a proxy may take to start listening.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A loopback port that was free a moment ago (bind to port 0, read the port, close).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Whether `127.0.0.1:port` accepts a connection within `timeout`.
+pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    false
+}
+
+/// A running `switchyard -f <temp file>`. Killed on drop; its stderr is captured.
+pub struct ProxyProcess {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<JoinHandle<()>>,
+    // Kept so the file lives as long as the process.
+    _config: tempfile::NamedTempFile,
+}
+
+impl ProxyProcess {
+    /// Start the binary on `config` and wait until `127.0.0.1:port` accepts connections.
+    /// Panics, showing the proxy's stderr, if it exits or is not listening within 10 s.
+    pub fn start(config: &str, port: u16) -> ProxyProcess {
+        let mut file = tempfile::Builder::new().suffix(".cfg").tempfile().unwrap();
+        file.write_all(config.as_bytes()).unwrap();
+        let mut child = Command::new(switchyard_bin())
+            .arg("-f")
+            .arg(file.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        let stderr_reader = std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let mut proxy = ProxyProcess {
+            child,
+            port,
+            stderr,
+            stderr_reader: Some(stderr_reader),
+            _config: file,
+        };
+        proxy.wait_until_listening();
+        proxy
+    }
+
+    fn wait_until_listening(&mut self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.join_stderr();
+                panic!(
+                    "switchyard exited ({status}) before listening:\n{}",
+                    self.stderr()
+                );
+            }
+            if wait_for_port(self.port, Duration::from_millis(100)) {
+                return;
+            }
+        }
+        panic!(
+            "switchyard not listening on {} within 10 s:\n{}",
+            self.port,
+            self.stderr()
+        );
+    }
+
+    /// The frontend port given to [`ProxyProcess::start`].
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:<port><path>`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// Everything the proxy wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Send SIGTERM and wait (at most 10 s) for the process to exit; returns its status and stderr.
+    pub fn terminate(mut self) -> (ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success(), "kill -TERM {pid} failed");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.join_stderr();
+                return (status, self.stderr());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "switchyard ignored SIGTERM for 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn join_stderr(&mut self) {
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+    }
+}
+
+impl Drop for ProxyProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            self.join_stderr();
+            eprintln!("--- switchyard stderr ---\n{}", self.stderr());
+        }
+    }
+}
