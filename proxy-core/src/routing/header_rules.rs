@@ -1,0 +1,249 @@
+//! `http-request` and `http-response` rules (configuration manual 4.2): header edits, `deny`
+//! and `return`.
+//!
+//! Rules run in declaration order, each only when its condition holds. A request rule sees the
+//! request as earlier rules left it, and a header value is rendered before the header is changed,
+//! so `set-header X-A %[hdr(x-a)]-suffix` works. `deny` and `return` end rule processing with a
+//! response made here. A header value that renders to invalid HTTP skips that one action.
+
+use super::condition::{compile_guard, guard_holds};
+use super::log_format::ValueFormat;
+use super::sample::header_name;
+use super::{Acls, CompiledCondition, RequestInfo, RoutingError};
+use crate::model::{LogFormat, RequestAction, RequestRule, ResponseAction, ResponseRule};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use std::net::SocketAddr;
+
+/// What the proxy does after the `http-request` rules ran.
+#[derive(Debug)]
+pub enum RuleVerdict {
+    /// Forward the (possibly changed) request.
+    Continue,
+    /// Answer the client with this response (`deny` or `return`) and do not forward.
+    Respond(http::Response<Bytes>),
+}
+
+/// The `http-request` rules of one proxy.
+#[derive(Debug, Clone, Default)]
+pub struct RequestRules {
+    rules: Vec<(Option<CompiledCondition>, RequestStep)>,
+}
+
+#[derive(Debug, Clone)]
+enum RequestStep {
+    Edit(HeaderEdit),
+    Respond {
+        status: StatusCode,
+        content_type: Option<HeaderValue>,
+        body: Bytes,
+    },
+}
+
+impl RequestRules {
+    /// Compiles `rules`; conditions resolve ACL names in `acls`.
+    pub fn compile(rules: &[RequestRule], acls: &Acls) -> Result<RequestRules, RoutingError> {
+        let rules = rules
+            .iter()
+            .map(|rule| {
+                let step = match &rule.action {
+                    RequestAction::SetHeader { name, value } => {
+                        RequestStep::Edit(HeaderEdit::set(name, value)?)
+                    }
+                    RequestAction::AddHeader { name, value } => {
+                        RequestStep::Edit(HeaderEdit::add(name, value)?)
+                    }
+                    RequestAction::DelHeader { name } => RequestStep::Edit(HeaderEdit::del(name)?),
+                    RequestAction::Deny { status } => deny_response(*status)?,
+                    RequestAction::Return {
+                        status,
+                        content_type,
+                        body,
+                    } => RequestStep::Respond {
+                        status: status_code(*status)?,
+                        content_type: content_type.as_deref().map(constant_value).transpose()?,
+                        body: body.clone().map(Bytes::from).unwrap_or_default(),
+                    },
+                };
+                Ok((compile_guard(rule.condition.as_ref(), acls)?, step))
+            })
+            .collect::<Result<_, RoutingError>>()?;
+        Ok(RequestRules { rules })
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Applies the rules in order to the request head from `client`; stops at `deny`/`return`.
+    pub fn apply(&self, parts: &mut http::request::Parts, client: SocketAddr) -> RuleVerdict {
+        for (guard, step) in &self.rules {
+            let req = RequestInfo::from_parts(parts, client);
+            if !guard_holds(guard.as_ref(), &req) {
+                continue;
+            }
+            match step {
+                RequestStep::Edit(edit) => edit.change(&req).write(&mut parts.headers),
+                RequestStep::Respond {
+                    status,
+                    content_type,
+                    body,
+                } => {
+                    let mut response = http::Response::new(body.clone());
+                    *response.status_mut() = *status;
+                    if let Some(content_type) = content_type {
+                        response
+                            .headers_mut()
+                            .insert(http::header::CONTENT_TYPE, content_type.clone());
+                    }
+                    return RuleVerdict::Respond(response);
+                }
+            }
+        }
+        RuleVerdict::Continue
+    }
+}
+
+/// The `http-response` rules of one proxy.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseRules {
+    rules: Vec<(Option<CompiledCondition>, HeaderEdit)>,
+}
+
+impl ResponseRules {
+    /// Compiles `rules`; conditions resolve ACL names in `acls`.
+    pub fn compile(rules: &[ResponseRule], acls: &Acls) -> Result<ResponseRules, RoutingError> {
+        let rules = rules
+            .iter()
+            .map(|rule| {
+                let edit = match &rule.action {
+                    ResponseAction::SetHeader { name, value } => HeaderEdit::set(name, value)?,
+                    ResponseAction::AddHeader { name, value } => HeaderEdit::add(name, value)?,
+                    ResponseAction::DelHeader { name } => HeaderEdit::del(name)?,
+                };
+                Ok((compile_guard(rule.condition.as_ref(), acls)?, edit))
+            })
+            .collect::<Result<_, RoutingError>>()?;
+        Ok(ResponseRules { rules })
+    }
+
+    /// Whether there are no rules (the proxy can then skip building a [`RequestInfo`]).
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Applies the rules in order to the response `headers`. Conditions and `%[...]` samples are
+    /// evaluated on the request `req` the response answers.
+    pub fn apply(&self, headers: &mut HeaderMap, req: &RequestInfo<'_>) {
+        for (guard, edit) in &self.rules {
+            if guard_holds(guard.as_ref(), req) {
+                edit.change(req).write(headers);
+            }
+        }
+    }
+}
+
+/// `set-header`, `add-header` or `del-header`.
+#[derive(Debug, Clone)]
+struct HeaderEdit {
+    name: HeaderName,
+    kind: EditKind,
+}
+
+#[derive(Debug, Clone)]
+enum EditKind {
+    Set(ValueFormat),
+    Add(ValueFormat),
+    Del,
+}
+
+/// A header change computed from the request, to be written once the request is no longer read.
+enum Change {
+    Replace(HeaderName, HeaderValue),
+    Append(HeaderName, HeaderValue),
+    Remove(HeaderName),
+    Skip,
+}
+
+impl HeaderEdit {
+    fn set(name: &str, value: &LogFormat) -> Result<HeaderEdit, RoutingError> {
+        Ok(HeaderEdit {
+            name: header_name(name)?,
+            kind: EditKind::Set(ValueFormat::compile(value)?),
+        })
+    }
+
+    fn add(name: &str, value: &LogFormat) -> Result<HeaderEdit, RoutingError> {
+        Ok(HeaderEdit {
+            name: header_name(name)?,
+            kind: EditKind::Add(ValueFormat::compile(value)?),
+        })
+    }
+
+    fn del(name: &str) -> Result<HeaderEdit, RoutingError> {
+        Ok(HeaderEdit {
+            name: header_name(name)?,
+            kind: EditKind::Del,
+        })
+    }
+
+    fn change(&self, req: &RequestInfo<'_>) -> Change {
+        let name = self.name.clone();
+        match &self.kind {
+            EditKind::Set(format) => format
+                .render(req)
+                .map_or(Change::Skip, |v| Change::Replace(name, v)),
+            EditKind::Add(format) => format
+                .render(req)
+                .map_or(Change::Skip, |v| Change::Append(name, v)),
+            EditKind::Del => Change::Remove(name),
+        }
+    }
+}
+
+impl Change {
+    fn write(self, headers: &mut HeaderMap) {
+        match self {
+            Change::Replace(name, value) => {
+                headers.insert(name, value);
+            }
+            Change::Append(name, value) => {
+                headers.append(name, value);
+            }
+            Change::Remove(name) => {
+                headers.remove(name);
+            }
+            Change::Skip => {}
+        }
+    }
+}
+
+/// `deny [deny_status <code>]`: the status with a short HTML page, like HAProxy's error pages.
+fn deny_response(status: u16) -> Result<RequestStep, RoutingError> {
+    let status = status_code(status)?;
+    let body = format!(
+        "<html><body><h1>{} {}</h1>\nThe request was refused by a rule of this proxy.\n</body></html>\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Denied"),
+    );
+    Ok(RequestStep::Respond {
+        status,
+        content_type: Some(HeaderValue::from_static("text/html")),
+        body: Bytes::from(body),
+    })
+}
+
+fn status_code(status: u16) -> Result<StatusCode, RoutingError> {
+    StatusCode::from_u16(status).map_err(|_| RoutingError::InvalidStatus { status })
+}
+
+fn constant_value(text: &str) -> Result<HeaderValue, RoutingError> {
+    HeaderValue::from_str(text).map_err(|_| RoutingError::InvalidHeaderValue {
+        value: text.to_owned(),
+    })
+}
+
+#[cfg(test)]
+#[path = "header_rules_tests.rs"]
+mod tests;
