@@ -130,6 +130,11 @@ impl Backend {
         self.addr.port()
     }
 
+    /// A config line `    server <name> 127.0.0.1:<port> <options>` pointing at this backend.
+    pub fn server_line(&self, options: &str) -> String {
+        format!("    server {} {} {}\n", self.name(), self.addr, options)
+    }
+
     /// Every request received so far, `/health` excluded.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.requests.lock().unwrap().clone()

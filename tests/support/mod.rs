@@ -16,7 +16,16 @@ mod process;
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::switchyard_bin;
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
-pub use process::{free_port, wait_for_port, ProxyProcess};
+pub use process::{free_port, run_to_exit, wait_for_port, ProxyProcess};
+
+/// A `defaults` section for test configs: HTTP mode and short timeouts, so failures show fast.
+pub const TEST_DEFAULTS: &str = "\
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+";
 
 use std::sync::OnceLock;
 use tokio::runtime::Runtime;

@@ -159,3 +159,28 @@ impl Drop for ProxyProcess {
         }
     }
 }
+
+/// Run `switchyard <args>` to completion (at most 20 s, then it is killed and the test fails)
+/// and return its exit status, stdout and stderr.
+pub fn run_to_exit<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
+    let mut child = Command::new(switchyard_bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "switchyard still running after 20 s; stderr:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}

@@ -1,0 +1,81 @@
+//! The binary as a process: it stops gracefully on SIGTERM, reports a busy port clearly, and
+//! treats `global` `user`/`group` as HAProxy does when started as root.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use switchyard_tests::{free_port, get, run_to_exit, Backend, ProxyProcess, TEST_DEFAULTS};
+
+fn config_for(port: u16, backend: &Backend, global: &str) -> String {
+    format!(
+        "global\n{global}\n{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n    \
+         default_backend app\nbackend app\n{}",
+        backend.server_line("")
+    )
+}
+
+fn config_file(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new().suffix(".cfg").tempfile().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    file
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1))
+        == Some("0")
+}
+
+#[test]
+fn sigterm_stops_the_proxy_with_exit_code_0() {
+    let app = Backend::start("app");
+    let port = free_port();
+    let proxy = ProxyProcess::start(&config_for(port, &app, "    daemon"), port);
+    assert_eq!(get(&proxy.url("/")).status, 200);
+    assert!(proxy.stderr().contains(&format!("127.0.0.1:{port}")));
+
+    let (status, stderr) = proxy.terminate();
+    assert_eq!(status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains("daemon"),
+        "no warning about daemon:\n{stderr}"
+    );
+}
+
+#[test]
+fn busy_port_exits_1_naming_the_address() {
+    let app = Backend::start("app");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let file = config_file(&config_for(port, &app, ""));
+
+    let output = run_to_exit(&["-f".as_ref(), file.path().as_os_str()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains(&format!("127.0.0.1:{port}")),
+        "stderr:\n{stderr}"
+    );
+}
+
+#[test]
+fn unknown_user_is_an_error_as_root_and_a_warning_otherwise() {
+    let app = Backend::start("app");
+    let port = free_port();
+    let config = config_for(port, &app, "    user no-such-user-switchyard");
+    if running_as_root() {
+        let file = config_file(&config);
+        let output = run_to_exit(&["-f".as_ref(), file.path().as_os_str()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "stderr:\n{stderr}");
+        assert!(
+            stderr.contains("user 'no-such-user-switchyard' not found"),
+            "{stderr}"
+        );
+    } else {
+        let proxy = ProxyProcess::start(&config, port);
+        assert!(proxy.stderr().contains("ignored"), "{}", proxy.stderr());
+    }
+}
