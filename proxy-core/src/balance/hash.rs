@@ -84,3 +84,49 @@ pub(crate) fn avalanche(value: u32) -> u32 {
     a = (a ^ 0xb55a_4f09) ^ (a >> 16);
     a.wrapping_mul(3_221_225_473)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdbm_known_values() {
+        assert_eq!(sdbm(b""), 0);
+        assert_eq!(sdbm(b"a"), 97);
+        assert_eq!(sdbm(b"ab"), 97 * 65599 + 98);
+    }
+
+    #[test]
+    fn djb2_known_values() {
+        assert_eq!(djb2(b""), 5381);
+        assert_eq!(djb2(b"a"), 5381 * 33 + 97);
+    }
+
+    #[test]
+    fn crc32_gives_the_standard_check_value() {
+        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn wt6_matches_haproxy() {
+        assert_eq!(wt6(b""), 0xf99a_0360);
+        assert_eq!(wt6(b"a"), 0x714b_f225);
+        assert_eq!(wt6(b"/index.html"), 0x3101_077e);
+        assert_eq!(wt6(b"123456789"), 0x84a1_6c1d);
+    }
+
+    #[test]
+    fn avalanche_matches_haproxys_full_hash() {
+        assert_eq!(avalanche(0), 0xab4e_d927);
+        assert_eq!(avalanche(1), 0x3486_81b6);
+        assert_eq!(avalanche(4096), 0x49c2_008b);
+        assert_eq!(avalanche(0x7f00_0002), 0x1bec_f8a7);
+    }
+
+    #[test]
+    fn digest_uses_the_configured_function() {
+        assert_eq!(digest(HashFunction::Crc32, b"123456789"), 0xcbf4_3926);
+        assert_eq!(digest(HashFunction::Sdbm, b"a"), 97);
+    }
+}

@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn zero_weight_servers_get_no_slot() {
-        assert_eq!(interleave(&[0, 2, 0, 1]), [1, 3, 1]);
+        assert_eq!(interleave(&[0, 2, 0, 1]), [1, 1, 3]);
     }
 
     #[test]

@@ -23,6 +23,12 @@ mod map_hash;
 mod random;
 mod roundrobin;
 mod static_rr;
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
 
 use crate::model::{Backend, Balance};
 use crate::runtime::{ServerId, ServerState};
