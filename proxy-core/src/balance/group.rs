@@ -48,12 +48,6 @@ impl Group {
         Group { members }
     }
 
-    /// A group of exactly these servers (tests build groups by hand).
-    #[cfg(test)]
-    pub(crate) fn of(members: Vec<Arc<ServerState>>) -> Group {
-        Group { members }
-    }
-
     /// The servers, in declaration order.
     pub(crate) fn members(&self) -> &[Arc<ServerState>] {
         &self.members

@@ -138,6 +138,7 @@ pub(crate) fn first_list_element(value: &[u8]) -> &[u8] {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -23,11 +23,14 @@ mod map_hash;
 mod random;
 mod roundrobin;
 mod static_rr;
+// Tests stop at the first surprise, so they may unwrap.
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod properties;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests;
 
 use crate::model::{Backend, Balance};

@@ -19,7 +19,9 @@ fn any_balance() -> impl Strategy<Value = Balance> {
         Just(Balance::Source),
         Just(Balance::Uri(UriHashOptions::default())),
         Just(Balance::UrlParam { name: "id".into() }),
-        Just(Balance::Hdr { name: "host".into() }),
+        Just(Balance::Hdr {
+            name: "host".into()
+        }),
         (1u32..4).prop_map(|draws| Balance::Random { draws }),
     ]
 }

@@ -44,7 +44,10 @@ fn static_rr_walks_the_interleaved_table() {
     let backend = backend(Balance::StaticRr, &[1, 2, 3, 4]);
     let servers = states(&backend);
     let picks = names(build(&backend, &servers).as_ref(), &servers, 10);
-    assert_eq!(picks, ["s1", "s2", "s4", "s3", "s4", "s2", "s3", "s4", "s3", "s4"]);
+    assert_eq!(
+        picks,
+        ["s1", "s2", "s4", "s3", "s4", "s2", "s3", "s4", "s3", "s4"]
+    );
 }
 
 #[test]
@@ -54,7 +57,10 @@ fn weight_0_drained_and_maintenance_servers_are_never_picked() {
     servers[2].set_admin_state(AdminState::Drain);
     servers[3].set_admin_state(AdminState::Maint);
     let picks = names(build(&backend, &servers).as_ref(), &servers, 6);
-    assert!(picks.iter().all(|name| name == "s1" || name == "s5"), "{picks:?}");
+    assert!(
+        picks.iter().all(|name| name == "s1" || name == "s5"),
+        "{picks:?}"
+    );
 }
 
 #[test]
@@ -71,7 +77,10 @@ fn no_usable_server_gives_none() {
     let backend = backend(Balance::LeastConn, &[1, 1]);
     let servers = states(&backend);
     servers.iter().for_each(|s| s.set_up(false));
-    assert_eq!(names(build(&backend, &servers).as_ref(), &servers, 1), ["-"]);
+    assert_eq!(
+        names(build(&backend, &servers).as_ref(), &servers, 1),
+        ["-"]
+    );
 }
 
 fn with_backups(allbackups: bool) -> Vec<String> {
@@ -81,7 +90,11 @@ fn with_backups(allbackups: bool) -> Vec<String> {
     backend.allbackups = allbackups;
     let servers = states(&backend);
     let before = names(build(&backend, &servers).as_ref(), &servers, 4);
-    assert_eq!(before, ["s1", "s2", "s1", "s2"], "backups idle while actives are up");
+    assert_eq!(
+        before,
+        ["s1", "s2", "s1", "s2"],
+        "backups idle while actives are up"
+    );
     servers[0].set_up(false);
     servers[1].set_admin_state(AdminState::Maint);
     names(build(&backend, &servers).as_ref(), &servers, 4)
@@ -185,7 +198,12 @@ fn random_with_the_same_seed_repeats_its_choices() {
 
 #[test]
 fn a_missing_header_falls_back_to_round_robin() {
-    let backend = backend(Balance::Hdr { name: "x-user".into() }, &[1, 1, 1]);
+    let backend = backend(
+        Balance::Hdr {
+            name: "x-user".into(),
+        },
+        &[1, 1, 1],
+    );
     let servers = states(&backend);
     let picks = names(build(&backend, &servers).as_ref(), &servers, 3);
     assert_eq!(picks, ["s1", "s2", "s3"]);
@@ -193,7 +211,12 @@ fn a_missing_header_falls_back_to_round_robin() {
 
 #[test]
 fn the_same_header_value_always_goes_to_the_same_server() {
-    let mut backend = backend(Balance::Hdr { name: "x-user".into() }, &[1, 1, 1, 1]);
+    let mut backend = backend(
+        Balance::Hdr {
+            name: "x-user".into(),
+        },
+        &[1, 1, 1, 1],
+    );
     backend.hash_type = HashType {
         method: HashMethod::Consistent,
         avalanche: true,
