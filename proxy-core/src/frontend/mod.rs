@@ -1,1 +1,146 @@
-//! Listeners: hyper HTTP/1.1 server connections, timeouts, `maxconn`, graceful shutdown.
+//! Listeners: each `bind` of each frontend served by hyper's HTTP/1.1 server, with HAProxy's
+//! client-side timeouts, `maxconn` and graceful shutdown.
+//!
+//! * `maxconn` (the frontend's and the global one) is a semaphore taken *before* `accept`, so
+//!   connections beyond the limit wait in the kernel's accept backlog, as in HAProxy.
+//! * Timeouts: see the `timed_io` module (408 on `timeout http-request`, silent close on
+//!   `timeout http-keep-alive`, cut on `timeout client`).
+//! * A malformed request head gets hyper's bare `400 Bad Request` (no HTML body) and the
+//!   connection is closed; other connections are unaffected.
+//! * Shutdown: listeners stop accepting, requests in flight finish with `Connection: close`, and
+//!   connections still open after [`GRACE_PERIOD`] are cut.
+
+mod connection;
+pub(crate) use connection::NoBackend;
+pub(crate) use timed_io::ClientTimeouts;
+mod timed_io;
+
+use crate::proxy::ProxyService;
+use connection::serve_connection;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+
+/// How long shutdown waits for requests in flight before closing their connections.
+pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
+
+/// A pause after a failed `accept` (e.g. out of file descriptors), so the loop does not spin.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Every bound address of every frontend, ready to serve. Made by [`crate::Proxy::bind`].
+#[derive(Debug)]
+pub struct Listeners {
+    listeners: Vec<Listener>,
+}
+
+/// One bound address of a frontend.
+#[derive(Debug)]
+pub(crate) struct Listener {
+    pub(crate) frontend: String,
+    pub(crate) socket: TcpListener,
+    pub(crate) service: ProxyService<NoBackend>,
+    pub(crate) timeouts: ClientTimeouts,
+    /// The frontend's `maxconn` (shared by its binds) and the global one.
+    pub(crate) limits: Vec<Arc<Semaphore>>,
+}
+
+impl Listeners {
+    pub(crate) fn new(listeners: Vec<Listener>) -> Listeners {
+        Listeners { listeners }
+    }
+
+    /// The frontend name and local address of each listener (the real port when a `bind`
+    /// asked for port 0).
+    pub fn local_addrs(&self) -> Vec<(String, SocketAddr)> {
+        self.listeners
+            .iter()
+            .filter_map(|l| Some((l.frontend.clone(), l.socket.local_addr().ok()?)))
+            .collect()
+    }
+
+    /// Serves every listener until `shutdown` completes, then stops gracefully: no new
+    /// connections, requests in flight finish (for at most [`GRACE_PERIOD`]).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), switchyard_core::Error> {
+    /// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
+    /// let listeners = proxy.bind().await?;
+    /// listeners.serve(async { let _ = tokio::signal::ctrl_c().await; }).await
+    /// # }
+    /// ```
+    pub async fn serve(self, shutdown: impl Future<Output = ()>) -> Result<(), crate::Error> {
+        let (stop, stopped) = watch::channel(false);
+        let mut loops = JoinSet::new();
+        for listener in self.listeners {
+            loops.spawn(accept_loop(listener, stopped.clone()));
+        }
+        shutdown.await;
+        // Receivers live in the tasks; a send error only means they all ended already.
+        let _ = stop.send(true);
+        let drained = tokio::time::timeout(GRACE_PERIOD, async {
+            while loops.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("connections still open after the grace period are closed");
+            loops.abort_all();
+        }
+        Ok(())
+    }
+}
+
+/// Accepts connections on one listener until `stop` turns true, then waits for its connections.
+async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            biased;
+            () = stopped(&mut stop) => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = accept_within_limits(&listener) => match accepted {
+                Ok((stream, peer, permits)) => {
+                    let service = listener.service.clone();
+                    let stopped = stop.clone();
+                    let timeouts = listener.timeouts;
+                    connections.spawn(async move {
+                        serve_connection(stream, peer, service, timeouts, stopped).await;
+                        drop(permits);
+                    });
+                }
+                Err(error) => {
+                    tracing::warn!(frontend = %listener.frontend, %error, "accept failed");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+            },
+        }
+    }
+    drop(listener.socket);
+    while connections.join_next().await.is_some() {}
+}
+
+/// Completes once `stop` turns true (or its sender is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // An error means the sender is gone, which also means stop.
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+/// Waits for a free place under every `maxconn`, then accepts one connection.
+async fn accept_within_limits(
+    listener: &Listener,
+) -> std::io::Result<(tokio::net::TcpStream, SocketAddr, Vec<OwnedSemaphorePermit>)> {
+    let mut permits = Vec::with_capacity(listener.limits.len());
+    for limit in &listener.limits {
+        match Arc::clone(limit).acquire_owned().await {
+            Ok(permit) => permits.push(permit),
+            // Semaphores here are never closed; treat one that is as no limit.
+            Err(_closed) => {}
+        }
+    }
+    let (stream, peer) = listener.socket.accept().await?;
+    Ok((stream, peer, permits))
+}

@@ -1,1 +1,132 @@
-//! The tower `ProxyLayer`/`ProxyService`: route, pick, forward, and map failures to HTTP errors.
+//! The data path as a tower [`Layer`]: route, pick a server, forward, and map failures to HTTP
+//! errors.
+//!
+//! [`ProxyLayer`] wraps a fallback service (what answers requests that no `use_backend` rule
+//! routes when the frontend has no `default_backend`) into a [`ProxyService`]. For each request
+//! it applies the frontend's `http-request` rules, routes, applies the backend's rules and
+//! `option forwardfor`, takes a slot on the server the balancer picks (queueing while every
+//! usable server is at its `maxconn`), forwards over a pooled keep-alive connection with both
+//! bodies streaming, removes connection-specific headers both ways (RFC 9110 §7.6.1), and applies
+//! the `http-response` rules. Failures become HAProxy's statuses: 503 (no usable server, queue
+//! timeout), 502 (connection failed after the retries, invalid or cut response head), 504
+//! (`timeout server` before the response head).
+//!
+//! Connection modes: `option http-server-close` sends `Connection: close` to the server so its
+//! connection is not reused; `option httpclose` also answers the client with `Connection: close`,
+//! which ends the client connection after the response.
+//!
+//! The client's address comes from the [`ClientAddr`] request extension, which Switchyard's
+//! listeners insert; without it, `src` ACLs see `0.0.0.0:0`, `balance source` hashes nothing
+//! and `option forwardfor` adds no header.
+
+mod body;
+mod dispatch;
+mod error;
+mod forward;
+mod headers;
+mod plan;
+mod queue;
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;
+
+pub use body::{box_body, BoxError, ProxyBody};
+
+pub(crate) use body::{full_body, Guarded};
+pub(crate) use dispatch::unrouted_response;
+pub(crate) use error::error_html;
+pub(crate) use plan::{BackendPlan, FrontendPlan};
+
+use bytes::Bytes;
+use dispatch::{dispatch, Dispatch};
+use error::ProxyError;
+use futures_util::future::BoxFuture;
+use http::{Request, Response};
+use http_body::Body;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tower::ServiceExt;
+use tower_layer::Layer;
+use tower_service::Service;
+
+/// The address of the client that sent a request, as a request extension.
+///
+/// Switchyard's listeners insert it; an application embedding [`ProxyLayer`] behind its own
+/// server inserts it too so that `src` ACLs, `balance source` and `option forwardfor` work.
+///
+/// ```
+/// use switchyard_core::proxy::ClientAddr;
+/// let mut request = http::Request::new(());
+/// request.extensions_mut().insert(ClientAddr("192.0.2.7:50000".parse().unwrap()));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub SocketAddr);
+
+/// A tower layer that proxies the requests of one frontend. Cheap to clone (one `Arc`).
+///
+/// Get one from [`crate::Proxy::layer`].
+#[derive(Debug, Clone)]
+pub struct ProxyLayer {
+    plan: Arc<FrontendPlan>,
+}
+
+impl ProxyLayer {
+    pub(crate) fn new(plan: Arc<FrontendPlan>) -> ProxyLayer {
+        ProxyLayer { plan }
+    }
+}
+
+impl<S> Layer<S> for ProxyLayer {
+    type Service = ProxyService<S>;
+
+    fn layer(&self, fallback: S) -> ProxyService<S> {
+        ProxyService {
+            plan: Arc::clone(&self.plan),
+            fallback,
+        }
+    }
+}
+
+/// The service [`ProxyLayer`] builds: proxies what the frontend routes, hands the rest to the
+/// fallback service `S`.
+///
+/// It is always ready; the fallback's readiness is awaited only for the requests it receives.
+/// Its errors are the fallback's: proxying failures are HTTP responses.
+#[derive(Debug, Clone)]
+pub struct ProxyService<S> {
+    plan: Arc<FrontendPlan>,
+    fallback: S,
+}
+
+impl<S, B, FB> Service<Request<B>> for ProxyService<S>
+where
+    S: Service<Request<B>, Response = Response<FB>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+    FB: Body<Data = Bytes> + Send + 'static,
+    FB::Error: Into<BoxError>,
+{
+    type Response = Response<ProxyBody>;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Response<ProxyBody>, S::Error>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let plan = Arc::clone(&self.plan);
+        let fallback = self.fallback.clone();
+        Box::pin(async move {
+            match dispatch(&plan, request).await {
+                Dispatch::Answered(response) => Ok(response),
+                Dispatch::Unrouted(request) => {
+                    let response = fallback.oneshot(request).await?;
+                    Ok(response.map(box_body))
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,149 @@
+//! The top-level [`Proxy`]: a model turned into a runtime, per-frontend layers and listeners.
+
+use crate::frontend::{Listener, Listeners};
+use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
+use crate::runtime::Runtime;
+use crate::{config, model, Error};
+use std::path::Path;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower_layer::Layer;
+
+/// A configured proxy: the live runtime and the data path of every frontend.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), switchyard_core::Error> {
+/// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
+/// let listeners = proxy.bind().await?;
+/// listeners.serve(std::future::pending()).await
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Proxy {
+    config: Arc<model::Config>,
+    runtime: Arc<Runtime>,
+    layers: Vec<(String, ProxyLayer)>,
+}
+
+impl Proxy {
+    /// Builds the runtime and the data path of `config`.
+    ///
+    /// Fails (with [`Error::is_config`]) when a rule does not compile or names an unknown
+    /// backend.
+    ///
+    /// ```
+    /// let proxy = switchyard_core::Proxy::from_config(Default::default()).unwrap();
+    /// assert!(proxy.layer("www").is_none());
+    /// ```
+    pub fn from_config(config: model::Config) -> Result<Proxy, Error> {
+        let runtime = Runtime::from_model(&config)?;
+        let backends: Arc<[BackendPlan]> = config
+            .backends
+            .iter()
+            .map(BackendPlan::compile)
+            .collect::<Result<Vec<_>, _>>()?
+            .into();
+        let layers = config
+            .frontends
+            .iter()
+            .map(|frontend| {
+                let plan =
+                    FrontendPlan::compile(frontend, Arc::clone(&runtime), Arc::clone(&backends))?;
+                Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Proxy {
+            config: Arc::new(config),
+            runtime,
+            layers,
+        })
+    }
+
+    /// Reads an HAProxy configuration file and builds the proxy it describes. Warnings are
+    /// logged with `tracing`.
+    ///
+    /// ```no_run
+    /// let proxy = switchyard_core::Proxy::from_config_file("/etc/haproxy/haproxy.cfg")?;
+    /// # Ok::<(), switchyard_core::Error>(())
+    /// ```
+    pub fn from_config_file(path: impl AsRef<Path>) -> Result<Proxy, Error> {
+        let loaded = config::load(&[path.as_ref().to_path_buf()])?;
+        for warning in &loaded.warnings {
+            tracing::warn!("{warning}");
+        }
+        Proxy::from_config(loaded.config)
+    }
+
+    /// The configuration this proxy runs.
+    pub fn config(&self) -> &model::Config {
+        &self.config
+    }
+
+    /// The live state: servers, balancers, counters. Health checks and the admin API change it.
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
+    }
+
+    /// The data path of the frontend called `frontend`, to put in front of an application's
+    /// own service, which receives the requests no rule routes.
+    ///
+    /// ```no_run
+    /// use tower::ServiceBuilder;
+    /// # fn run(proxy: switchyard_core::Proxy) {
+    /// let layer = proxy.layer("www").expect("frontend www exists");
+    /// let service = ServiceBuilder::new().layer(layer).service_fn(|_request: http::Request<hyper::body::Incoming>| async {
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(http_body_util::Empty::<bytes::Bytes>::new()))
+    /// });
+    /// # }
+    /// ```
+    pub fn layer(&self, frontend: &str) -> Option<ProxyLayer> {
+        self.layers
+            .iter()
+            .find(|(name, _)| name == frontend)
+            .map(|(_, layer)| layer.clone())
+    }
+
+    /// Binds every `bind` address of every frontend. Serve them with [`Listeners::serve`].
+    ///
+    /// Fails (with [`Error::is_bind`]) when an address is in use or not allowed.
+    ///
+    /// ```no_run
+    /// # async fn run(proxy: switchyard_core::Proxy) -> Result<(), switchyard_core::Error> {
+    /// let listeners = proxy.bind().await?;
+    /// for (frontend, addr) in listeners.local_addrs() {
+    ///     println!("{frontend} listens on {addr}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind(&self) -> Result<Listeners, Error> {
+        let global = self.config.global.maxconn.map(semaphore);
+        let mut listeners = Vec::new();
+        for (frontend, (_, layer)) in self.config.frontends.iter().zip(&self.layers) {
+            let limits: Vec<Arc<Semaphore>> = frontend
+                .maxconn
+                .map(semaphore)
+                .into_iter()
+                .chain(global.clone())
+                .collect();
+            for bind in &frontend.binds {
+                let socket = TcpListener::bind(bind.addr)
+                    .await
+                    .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
+                listeners.push(Listener {
+                    frontend: frontend.name.clone(),
+                    socket,
+                    service: layer.layer(crate::frontend::NoBackend),
+                    timeouts: crate::frontend::ClientTimeouts::of(&frontend.timeouts),
+                    limits: limits.clone(),
+                });
+            }
+        }
+        Ok(Listeners::new(listeners))
+    }
+}
+
+fn semaphore(maxconn: u32) -> Arc<Semaphore> {
+    // A limit of 0 would never accept anything; HAProxy's validator rejects it, so allow one.
+    Arc::new(Semaphore::new(maxconn.max(1) as usize))
+}

@@ -1,0 +1,115 @@
+//! The public error type: opaque, with a [`ErrorKind`] saying which side failed.
+
+use crate::config::ConfigErrors;
+use crate::routing::RoutingError;
+use crate::runtime::RuntimeError;
+use std::fmt;
+use std::net::SocketAddr;
+
+/// An error of the public API ([`crate::Proxy`], [`crate::Listeners`]).
+///
+/// ```
+/// let error = switchyard_core::Proxy::from_config_file("/nonexistent/haproxy.cfg").unwrap_err();
+/// assert!(error.is_config());
+/// ```
+pub struct Error {
+    inner: Inner,
+}
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The configuration is invalid (file errors, unknown ACLs or backends, bad values).
+    Config,
+    /// A listening address could not be bound.
+    Bind,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Inner {
+    #[error("invalid configuration:\n{0}")]
+    Config(#[source] ConfigErrors),
+    #[error("invalid configuration: {0}")]
+    Routing(#[source] RoutingError),
+    #[error("invalid configuration: {0}")]
+    Runtime(#[source] RuntimeError),
+    #[error("frontend '{frontend}': cannot bind {addr}: {source}")]
+    Bind {
+        frontend: String,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self.inner {
+            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) => ErrorKind::Config,
+            Inner::Bind { .. } => ErrorKind::Bind,
+        }
+    }
+
+    /// Whether the configuration is at fault.
+    pub fn is_config(&self) -> bool {
+        self.kind() == ErrorKind::Config
+    }
+
+    /// Whether binding a listening address failed (in use, not allowed, not local).
+    pub fn is_bind(&self) -> bool {
+        self.kind() == ErrorKind::Bind
+    }
+
+    pub(crate) fn bind(frontend: &str, addr: SocketAddr, source: std::io::Error) -> Error {
+        Error {
+            inner: Inner::Bind {
+                frontend: frontend.to_owned(),
+                addr,
+                source,
+            },
+        }
+    }
+}
+
+impl From<ConfigErrors> for Error {
+    fn from(error: ConfigErrors) -> Error {
+        Error {
+            inner: Inner::Config(error),
+        }
+    }
+}
+
+impl From<RoutingError> for Error {
+    fn from(error: RoutingError) -> Error {
+        Error {
+            inner: Inner::Routing(error),
+        }
+    }
+}
+
+impl From<RuntimeError> for Error {
+    fn from(error: RuntimeError) -> Error {
+        Error {
+            inner: Inner::Runtime(error),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.inner)
+    }
+}

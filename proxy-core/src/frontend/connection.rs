@@ -1,0 +1,76 @@
+//! Serving one client connection with hyper's HTTP/1.1 server.
+
+use super::timed_io::{Activity, ClientTimeouts, ResponseDone, TimedIo};
+use crate::proxy::{box_body, unrouted_response, ClientAddr, Guarded, ProxyBody, ProxyService};
+use futures_util::future::{ready, Ready};
+use http::{Request, Response};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+/// The fallback of a listener's [`ProxyService`]: a request no backend takes gets HAProxy's 503.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NoBackend;
+
+impl tower_service::Service<Request<Incoming>> for NoBackend {
+    type Response = Response<ProxyBody>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<ProxyBody>, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _request: Request<Incoming>) -> Self::Future {
+        ready(Ok(unrouted_response()))
+    }
+}
+
+/// Serves HTTP/1.1 requests from `stream` until the client leaves, a timeout closes the
+/// connection, or `stop` turns true (then the request in flight finishes with
+/// `Connection: close`).
+pub(crate) async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    service: ProxyService<NoBackend>,
+    timeouts: ClientTimeouts,
+    mut stop: watch::Receiver<bool>,
+) {
+    // Responses are small writes; don't let Nagle's algorithm hold them back.
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%peer, %error, "cannot set TCP_NODELAY");
+    }
+    let activity = Arc::new(Activity::new());
+    let io = TokioIo::new(TimedIo::new(stream, timeouts, Arc::clone(&activity)));
+    let handler = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ClientAddr(peer));
+        activity.request_started();
+        let done = ResponseDone(Arc::clone(&activity));
+        let service = service.clone();
+        async move {
+            let response = service.oneshot(request).await?;
+            Ok::<_, Infallible>(response.map(|body| box_body(Guarded::new(body, done))))
+        }
+    });
+    let mut builder = http1::Builder::new();
+    builder.keep_alive(true).header_read_timeout(None);
+    let mut connection = pin!(builder.serve_connection(io, handler));
+    let outcome = tokio::select! {
+        outcome = connection.as_mut() => outcome,
+        () = super::stopped(&mut stop) => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(error) = outcome {
+        tracing::debug!(%peer, %error, "client connection ended with an error");
+    }
+}

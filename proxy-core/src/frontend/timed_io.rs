@@ -1,0 +1,267 @@
+//! Client-side timeouts, enforced on the connection's socket.
+//!
+//! hyper's own `header_read_timeout` closes the connection silently and cannot tell a keep-alive
+//! wait from a half-received request, so Switchyard watches the phases of the connection itself:
+//!
+//! * waiting for the first request, or receiving a request head: `timeout http-request` (HAProxy
+//!   falls back to `timeout client`). When it elapses the client receives a 408 page and the
+//!   connection closes. As in HAProxy without `option http-ignore-probes`, a connection that
+//!   sends nothing at all also gets the 408.
+//! * idle between two requests: `timeout http-keep-alive`, else `timeout http-request`, else
+//!   `timeout client`; the connection is closed silently.
+//! * a response not accepted by the client for `timeout client`: the connection is cut.
+//!
+//! The phase moves to "busy" when hyper hands a request to the service and back to "idle" when
+//! the response body is dropped (that is, sent); see [`Activity`].
+
+use super::super::proxy::error_html;
+use http::StatusCode;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+
+/// The client-side timeouts of a frontend.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ClientTimeouts {
+    /// Until the whole request head is received (408 when it elapses).
+    pub(crate) request: Option<Duration>,
+    /// Idle time between requests (silent close).
+    pub(crate) keep_alive: Option<Duration>,
+    /// Client inactivity (silent close or cut).
+    pub(crate) client: Option<Duration>,
+}
+
+impl ClientTimeouts {
+    pub(crate) fn of(timeouts: &crate::model::Timeouts) -> ClientTimeouts {
+        ClientTimeouts {
+            request: timeouts.http_request,
+            keep_alive: timeouts.http_keep_alive,
+            client: timeouts.client,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Waiting for the first byte of a request; `first` for the connection's first request.
+    Waiting { since: Instant, first: bool },
+    /// Part of a request head received.
+    Head { since: Instant },
+    /// A request is being served.
+    Busy,
+}
+
+/// What the connection is doing, shared by the socket wrapper and the request handler.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    phase: Mutex<Phase>,
+}
+
+impl Activity {
+    pub(crate) fn new() -> Activity {
+        Activity {
+            phase: Mutex::new(Phase::Waiting {
+                since: Instant::now(),
+                first: true,
+            }),
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        *self.phase.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set(&self, phase: Phase) {
+        *self.phase.lock().unwrap_or_else(PoisonError::into_inner) = phase;
+    }
+
+    /// hyper parsed a request head and called the service.
+    pub(crate) fn request_started(&self) {
+        self.set(Phase::Busy);
+    }
+
+    /// The response was sent (its body dropped): the connection waits for the next request.
+    pub(crate) fn response_finished(&self) {
+        self.set(Phase::Waiting {
+            since: Instant::now(),
+            first: false,
+        });
+    }
+}
+
+/// Marks the response finished when dropped; travels with the response body.
+#[derive(Debug)]
+pub(crate) struct ResponseDone(pub(crate) Arc<Activity>);
+
+impl Drop for ResponseDone {
+    fn drop(&mut self) {
+        self.0.response_finished();
+    }
+}
+
+/// What the socket wrapper does when a read timeout elapses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expiry {
+    Answer408,
+    Close,
+}
+
+/// A socket that enforces [`ClientTimeouts`] following the connection's [`Activity`].
+#[derive(Debug)]
+pub(crate) struct TimedIo<T> {
+    inner: T,
+    timeouts: ClientTimeouts,
+    activity: Arc<Activity>,
+    read_timer: Pin<Box<Sleep>>,
+    write_timer: Option<Pin<Box<Sleep>>>,
+    /// Bytes of the 408 page already written, once the request timeout elapsed.
+    answered: Option<usize>,
+}
+
+impl<T> TimedIo<T> {
+    pub(crate) fn new(inner: T, timeouts: ClientTimeouts, activity: Arc<Activity>) -> TimedIo<T> {
+        TimedIo {
+            inner,
+            timeouts,
+            activity,
+            read_timer: Box::pin(tokio::time::sleep(Duration::ZERO)),
+            write_timer: None,
+            answered: None,
+        }
+    }
+
+    /// The deadline of the current read phase and what happens when it passes.
+    fn read_deadline(&self) -> Option<(Instant, Expiry)> {
+        let t = self.timeouts;
+        match self.activity.phase() {
+            Phase::Waiting { since, first: true } | Phase::Head { since } => match t.request {
+                Some(limit) => Some((since + limit, Expiry::Answer408)),
+                None => t.client.map(|limit| (since + limit, Expiry::Close)),
+            },
+            Phase::Waiting {
+                since,
+                first: false,
+            } => t
+                .keep_alive
+                .or(t.request)
+                .or(t.client)
+                .map(|limit| (since + limit, Expiry::Close)),
+            Phase::Busy => None,
+        }
+    }
+}
+
+fn page_408() -> Vec<u8> {
+    let body = error_html(StatusCode::REQUEST_TIMEOUT);
+    format!(
+        "HTTP/1.1 408 Request Timeout\r\ncontent-length: {}\r\ncache-control: no-cache\r\n\
+         content-type: text/html\r\nconnection: close\r\n\r\n{}",
+        body.len(),
+        body
+    )
+    .into_bytes()
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
+    /// Writes the 408 page; ready once all of it is written.
+    fn poll_answer_408(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let page = page_408();
+        loop {
+            let written = self.answered.unwrap_or(0);
+            let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {
+                return Poll::Ready(Ok(()));
+            };
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, rest))?;
+            if n == 0 {
+                return Poll::Ready(Ok(()));
+            }
+            self.answered = Some(written + n);
+        }
+    }
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.answered.is_some() {
+            // Finish the 408, then report end of stream so hyper closes the connection.
+            return this.poll_answer_408(cx);
+        }
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                if buf.filled().len() > before {
+                    if let Phase::Waiting { .. } = this.activity.phase() {
+                        this.activity.set(Phase::Head {
+                            since: Instant::now(),
+                        });
+                    }
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => {
+                let Some((deadline, expiry)) = this.read_deadline() else {
+                    return Poll::Pending;
+                };
+                if this.read_timer.deadline() != deadline {
+                    this.read_timer.as_mut().reset(deadline);
+                }
+                ready!(this.read_timer.as_mut().poll(cx));
+                match expiry {
+                    Expiry::Close => Poll::Ready(Ok(())),
+                    Expiry::Answer408 => {
+                        this.answered = Some(0);
+                        this.poll_answer_408(cx)
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TimedIo<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, data) {
+            Poll::Pending => {
+                let Some(limit) = this.timeouts.client else {
+                    return Poll::Pending;
+                };
+                let timer = this
+                    .write_timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                ready!(timer.as_mut().poll(cx));
+                Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client accepted no data for 'timeout client'",
+                )))
+            }
+            ready => {
+                this.write_timer = None;
+                ready
+            }
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,149 @@
+//! The steps of one request through a frontend, in HAProxy's order: frontend `http-request`
+//! rules, `use_backend`/`default_backend`, the backend's `http-request` rules, `option
+//! forwardfor`, then forwarding; on the way back the backend's and then the frontend's
+//! `http-response` rules.
+
+use super::error::error_response;
+use super::forward::forward;
+use super::headers::strip_hop_by_hop;
+use super::plan::{stricter, FrontendPlan};
+use super::{box_body, full_body, ClientAddr, ProxyBody};
+use crate::balance::PickCtx;
+use crate::model::ConnMode;
+use crate::routing::{RequestInfo, RuleVerdict};
+use crate::runtime::BackendCounters;
+use bytes::Bytes;
+use http::header::{HeaderValue, CONNECTION};
+use http::request::Parts;
+use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
+use http_body::Body;
+use std::net::{Ipv4Addr, SocketAddr};
+
+/// What the proxy did with a request.
+pub(crate) enum Dispatch<B> {
+    /// It produced the response (a server's, a rule's or an error page).
+    Answered(Response<ProxyBody>),
+    /// No rule routed it and there is no `default_backend`: the fallback service answers.
+    Unrouted(Request<B>),
+}
+
+/// The address used for rules when the client's is unknown (no [`ClientAddr`] extension).
+const UNKNOWN_CLIENT: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
+
+/// Runs one request through the frontend described by `plan`.
+pub(crate) async fn dispatch<B>(plan: &FrontendPlan, request: Request<B>) -> Dispatch<B>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<super::BoxError>,
+{
+    let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
+    let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
+    let (mut parts, body) = request.into_parts();
+
+    if let RuleVerdict::Respond(answer) = plan.request_rules.apply(&mut parts, client_addr) {
+        return Dispatch::Answered(answer.map(full_body));
+    }
+    let Some(index) = plan
+        .router
+        .route(&RequestInfo::from_parts(&parts, client_addr))
+    else {
+        return Dispatch::Unrouted(Request::from_parts(parts, body));
+    };
+    let (Some(backend), Some(backend_plan)) =
+        (plan.runtime.backend_at(index), plan.backends.get(index))
+    else {
+        // The router only returns indices of existing backends; answer sanely regardless.
+        return Dispatch::Answered(error_response(&super::ProxyError::NoServer));
+    };
+    BackendCounters::bump(&backend.counters.requests);
+    if let RuleVerdict::Respond(answer) = backend_plan.request_rules.apply(&mut parts, client_addr)
+    {
+        backend.counters.count_response(answer.status().as_u16());
+        return Dispatch::Answered(answer.map(full_body));
+    }
+    if let (Some(forwardfor), Some(client)) = (
+        backend_plan
+            .forwardfor
+            .as_ref()
+            .or(plan.forwardfor.as_ref()),
+        client,
+    ) {
+        forwardfor.apply(&mut parts.headers, client.ip());
+    }
+    strip_hop_by_hop(&mut parts.headers);
+    let needs_head = !(backend_plan.response_rules.is_empty() && plan.response_rules.is_empty());
+    let head = needs_head.then(|| RequestHead::of(&parts));
+    let conn_mode = stricter(plan.conn_mode, backend_plan.conn_mode);
+
+    let ctx = PickCtx {
+        client_ip: client.map(|c| c.ip()),
+        uri: parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        headers: &parts.headers,
+    };
+    let close_upstream = conn_mode != ConnMode::KeepAlive;
+    let mut response = match forward(
+        backend,
+        backend_plan,
+        &parts,
+        box_body(body),
+        &ctx,
+        close_upstream,
+    )
+    .await
+    {
+        Ok(mut response) => {
+            strip_hop_by_hop(response.headers_mut());
+            if let Some(head) = &head {
+                let info = head.info(client_addr);
+                backend_plan
+                    .response_rules
+                    .apply(response.headers_mut(), &info);
+                plan.response_rules.apply(response.headers_mut(), &info);
+            }
+            response
+        }
+        Err(error) => error_response(&error),
+    };
+    backend.counters.count_response(response.status().as_u16());
+    if conn_mode == ConnMode::Close {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    Dispatch::Answered(response)
+}
+
+/// A copy of the request head kept for `http-response` rules, whose conditions look at the
+/// request after it has been sent.
+struct RequestHead {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    version: Version,
+}
+
+impl RequestHead {
+    fn of(parts: &Parts) -> RequestHead {
+        RequestHead {
+            method: parts.method.clone(),
+            uri: parts.uri.clone(),
+            headers: parts.headers.clone(),
+            version: parts.version,
+        }
+    }
+
+    fn info(&self, client: SocketAddr) -> RequestInfo<'_> {
+        RequestInfo {
+            method: &self.method,
+            uri: &self.uri,
+            headers: &self.headers,
+            version: self.version,
+            client,
+        }
+    }
+}
+
+/// The answer to a request no backend takes, when the frontend serves it alone: 503.
+pub(crate) fn unrouted_response() -> Response<ProxyBody> {
+    super::error::error_page(StatusCode::SERVICE_UNAVAILABLE)
+}

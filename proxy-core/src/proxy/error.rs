@@ -1,0 +1,103 @@
+//! Failures of the data path and the one function that turns them into HTTP responses.
+//!
+//! HAProxy answers its own errors with a short HTML page, `Cache-Control: no-cache` and
+//! `Content-Type: text/html`; Switchyard does the same with its own wording.
+
+use super::{full_body, ProxyBody};
+use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use http::{Response, StatusCode};
+use hyper_util::client::legacy;
+
+/// Why a request could not be forwarded, or why its response could not be received.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ProxyError {
+    /// No server of the backend is usable (all down, in maintenance or at weight 0).
+    #[error("no server is usable")]
+    NoServer,
+    /// Every usable server stayed full for `timeout queue`.
+    #[error("timed out in the queue waiting for a free server")]
+    QueueTimeout,
+    /// Connecting to the server failed, after every allowed retry.
+    #[error("could not connect to the server: {0}")]
+    Connect(#[source] legacy::Error),
+    /// The server's response head was invalid, or the connection broke before it was complete.
+    #[error("the server sent no valid response: {0}")]
+    BadResponse(#[source] legacy::Error),
+    /// `timeout server` elapsed before the response head arrived.
+    #[error("the server did not answer within 'timeout server'")]
+    ServerTimeout,
+    /// The request could not be rewritten for the server (its target is not a valid URI).
+    #[error("the request cannot be forwarded: {0}")]
+    Unforwardable(#[source] http::Error),
+}
+
+impl ProxyError {
+    /// The status the client receives for this failure.
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            ProxyError::NoServer | ProxyError::QueueTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            ProxyError::Connect(_) | ProxyError::BadResponse(_) => StatusCode::BAD_GATEWAY,
+            ProxyError::ServerTimeout => StatusCode::GATEWAY_TIMEOUT,
+            ProxyError::Unforwardable(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// The response a client receives for a data-path failure.
+pub(crate) fn error_response(error: &ProxyError) -> Response<ProxyBody> {
+    tracing::debug!(%error, "answering with an error page");
+    error_page(error.status())
+}
+
+/// A small HTML page for `status`, with HAProxy's headers for generated errors.
+pub(crate) fn error_page(status: StatusCode) -> Response<ProxyBody> {
+    let mut response = Response::new(full_body(error_html(status)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    response
+}
+
+/// The HTML body of a generated error page.
+pub(crate) fn error_html(status: StatusCode) -> String {
+    let explanation = match status.as_u16() {
+        400 => "The request could not be understood.",
+        408 => "The request was not received completely in time.",
+        500 => "The proxy failed to handle this request.",
+        502 => "The server returned an invalid or incomplete response.",
+        503 => "No server is available to handle this request.",
+        504 => "The server did not respond in time.",
+        _ => "The request could not be served.",
+    };
+    format!(
+        "<html><body><h1>{} {}</h1>\n{}\n</body></html>\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        explanation
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_maps_to_haproxys_status() {
+        assert_eq!(ProxyError::NoServer.status(), 503);
+        assert_eq!(ProxyError::QueueTimeout.status(), 503);
+        assert_eq!(ProxyError::ServerTimeout.status(), 504);
+    }
+
+    #[test]
+    fn error_page_is_short_uncacheable_html() {
+        let page = error_page(StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(page.headers()[CACHE_CONTROL], "no-cache");
+        assert_eq!(page.headers()[CONTENT_TYPE], "text/html");
+        assert_eq!(
+            error_html(StatusCode::SERVICE_UNAVAILABLE),
+            "<html><body><h1>503 Service Unavailable</h1>\n\
+             No server is available to handle this request.\n</body></html>\n"
+        );
+    }
+}

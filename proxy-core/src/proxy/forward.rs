@@ -1,0 +1,168 @@
+//! Sending one request to a server of a backend: slot, connect retries, redispatch, timeouts.
+//!
+//! `retries N` (HAProxy's default 3) re-attempts a failed connection, after a pause of
+//! `min(timeout connect, 1s)` as HAProxy does. Only a request whose body is empty can be tried
+//! again, because bodies stream through and are not kept. With `option redispatch [interval]`
+//! some retries go to another server: HAProxy's interval semantics (a positive P redispatches
+//! every P-th retry, a negative N the N-th retry before the last, -1 being the last).
+
+use super::body::{empty_body, Guarded};
+use super::plan::BackendPlan;
+use super::queue::acquire_slot;
+use super::{box_body, ProxyBody, ProxyError};
+use crate::balance::PickCtx;
+use crate::runtime::{BackendCounters, BackendState};
+use http::header::{HeaderValue, CONNECTION, HOST};
+use http::request::Parts;
+use http::uri::{PathAndQuery, Scheme};
+use http::{Request, Response, Uri, Version};
+use http_body::Body;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The longest pause before a connection attempt is retried.
+const MAX_TURNAROUND: Duration = Duration::from_secs(1);
+
+/// Forwards the request (`parts` already rewritten by the rules) to a server of `backend`,
+/// returning the server's response with its body streaming. The server slot is held until the
+/// response body is dropped.
+///
+/// `close_upstream` asks the server to close its connection after this response
+/// (`option http-server-close` / `httpclose`), so it is never reused.
+pub(crate) async fn forward(
+    backend: &Arc<BackendState>,
+    plan: &BackendPlan,
+    parts: &Parts,
+    body: ProxyBody,
+    ctx: &PickCtx<'_>,
+    close_upstream: bool,
+) -> Result<Response<ProxyBody>, ProxyError> {
+    let model = backend.model();
+    let timeouts = model.timeouts;
+    let queue_wait = timeouts.queue.or(timeouts.connect);
+    let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
+    let retries = if body.is_end_stream() {
+        model.retries
+    } else {
+        0
+    };
+    let mut body = Some(body);
+    let mut retry = 0;
+    loop {
+        let upstream_body = body.take().unwrap_or_else(empty_body);
+        let request = upstream_request(parts, slot.server().addr(), upstream_body, close_upstream)?;
+        let sent = plan.client.request(request);
+        let outcome = match timeouts.server {
+            Some(limit) => tokio::time::timeout(limit, sent)
+                .await
+                .map_err(|_| ProxyError::ServerTimeout)?,
+            None => sent.await,
+        };
+        let error = match outcome {
+            Ok(response) => return Ok(response.map(|body| box_body(Guarded::new(body, slot)))),
+            Err(error) if error.is_connect() => error,
+            Err(error) => return Err(ProxyError::BadResponse(error)),
+        };
+        BackendCounters::bump(&backend.counters.connect_errors);
+        if retry >= retries {
+            return Err(ProxyError::Connect(error));
+        }
+        retry += 1;
+        BackendCounters::bump(&backend.counters.retries);
+        tracing::debug!(backend = backend.name(), server = %slot.server().name, %error, retry, "connection failed, retrying");
+        tokio::time::sleep(
+            timeouts
+                .connect
+                .map_or(MAX_TURNAROUND, |c| c.min(MAX_TURNAROUND)),
+        )
+        .await;
+        if redispatch_now(model.redispatch, retry, retries) {
+            let previous = slot.server().id;
+            drop(slot);
+            slot = acquire_slot(backend, ctx, Some(previous), queue_wait).await?;
+            if slot.server().id != previous {
+                BackendCounters::bump(&backend.counters.redispatches);
+            }
+        }
+    }
+}
+
+/// Whether retry number `retry` (1-based, of `retries`) goes to another server.
+fn redispatch_now(interval: Option<i32>, retry: u32, retries: u32) -> bool {
+    match interval {
+        None | Some(0) => false,
+        Some(every) if every > 0 => retry % every.unsigned_abs() == 0,
+        Some(before_last) => i64::from(retry) == i64::from(retries) + 1 + i64::from(before_last),
+    }
+}
+
+/// The request as the server receives it: target `http://<server><path?query>`, HTTP/1.1, the
+/// client's headers (Host included) as the rules left them.
+fn upstream_request(
+    parts: &Parts,
+    server: SocketAddr,
+    body: ProxyBody,
+    close_upstream: bool,
+) -> Result<Request<ProxyBody>, ProxyError> {
+    let path = parts
+        .uri
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| PathAndQuery::from_static("/"));
+    let uri = Uri::builder()
+        .scheme(Scheme::HTTP)
+        .authority(server.to_string())
+        .path_and_query(path)
+        .build()
+        .map_err(ProxyError::Unforwardable)?;
+    let mut request = Request::new(body);
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = uri;
+    *request.version_mut() = Version::HTTP_11;
+    *request.headers_mut() = parts.headers.clone();
+    let headers = request.headers_mut();
+    if !headers.contains_key(HOST) {
+        // An absolute-form target names the host; otherwise hyper uses the server address.
+        if let Some(host) = parts.uri.authority().and_then(|a| a.as_str().parse().ok()) {
+            headers.insert(HOST, host);
+        }
+    }
+    if close_upstream {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(request)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redispatch_minus_one_moves_only_the_last_retry() {
+        let moved: Vec<bool> = (1..=3).map(|r| redispatch_now(Some(-1), r, 3)).collect();
+        assert_eq!(moved, [false, false, true]);
+    }
+
+    #[test]
+    fn redispatch_two_moves_every_second_retry() {
+        let moved: Vec<bool> = (1..=4).map(|r| redispatch_now(Some(2), r, 4)).collect();
+        assert_eq!(moved, [false, true, false, true]);
+        assert!(!redispatch_now(None, 3, 3));
+    }
+
+    #[test]
+    fn upstream_request_targets_the_server_and_keeps_host() {
+        let (parts, ()) = Request::builder()
+            .uri("http://public.example/a/b?x=1")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let server: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let request = upstream_request(&parts, server, empty_body(), true).unwrap();
+        assert_eq!(request.uri(), "http://127.0.0.1:8080/a/b?x=1");
+        assert_eq!(request.headers()[HOST], "public.example");
+        assert_eq!(request.headers()[CONNECTION], "close");
+    }
+}

@@ -1,0 +1,110 @@
+//! What the data path precomputes from the model: compiled rules, routes and upstream pools.
+//!
+//! A [`BackendPlan`] per backend (its rules and its pool of keep-alive connections, shared by
+//! every frontend) and a [`FrontendPlan`] per frontend. Both are immutable; live server state is
+//! in the [`Runtime`].
+
+use super::ProxyBody;
+use crate::model::{self, ConnMode};
+use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
+use crate::runtime::Runtime;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long an unused upstream connection stays in the pool.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The pool of upstream connections of one backend.
+pub(crate) type UpstreamClient = Client<HttpConnector, ProxyBody>;
+
+/// One backend's compiled rules and its connection pool.
+#[derive(Debug)]
+pub(crate) struct BackendPlan {
+    pub(crate) request_rules: RequestRules,
+    pub(crate) response_rules: ResponseRules,
+    pub(crate) forwardfor: Option<ForwardFor>,
+    pub(crate) conn_mode: ConnMode,
+    pub(crate) client: UpstreamClient,
+}
+
+impl BackendPlan {
+    /// Compiles `backend`'s rules and opens (lazily) its connection pool.
+    pub(crate) fn compile(backend: &model::Backend) -> Result<BackendPlan, RoutingError> {
+        let acls = Acls::compile(&backend.acls)?;
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(backend.timeouts.connect);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .build(connector);
+        Ok(BackendPlan {
+            request_rules: RequestRules::compile(&backend.request_rules, &acls)?,
+            response_rules: ResponseRules::compile(&backend.response_rules, &acls)?,
+            forwardfor: compile_forwardfor(&backend.http)?,
+            conn_mode: backend.http.conn_mode,
+            client,
+        })
+    }
+}
+
+/// One frontend's routes and compiled rules, with every backend's plan.
+#[derive(Debug)]
+pub(crate) struct FrontendPlan {
+    pub(crate) runtime: Arc<Runtime>,
+    pub(crate) backends: Arc<[BackendPlan]>,
+    pub(crate) router: Router,
+    pub(crate) request_rules: RequestRules,
+    pub(crate) response_rules: ResponseRules,
+    pub(crate) forwardfor: Option<ForwardFor>,
+    pub(crate) conn_mode: ConnMode,
+}
+
+impl FrontendPlan {
+    /// Compiles `frontend`'s routes and rules; `backends` are the plans of the runtime's backends,
+    /// in the same order.
+    pub(crate) fn compile(
+        frontend: &model::Frontend,
+        runtime: Arc<Runtime>,
+        backends: Arc<[BackendPlan]>,
+    ) -> Result<FrontendPlan, RoutingError> {
+        let acls = Acls::compile(&frontend.acls)?;
+        let router = Router::compile(frontend, |name| runtime.backend_index(name))?;
+        Ok(FrontendPlan {
+            router,
+            request_rules: RequestRules::compile(&frontend.request_rules, &acls)?,
+            response_rules: ResponseRules::compile(&frontend.response_rules, &acls)?,
+            forwardfor: compile_forwardfor(&frontend.http)?,
+            conn_mode: frontend.http.conn_mode,
+            runtime,
+            backends,
+        })
+    }
+}
+
+fn compile_forwardfor(http: &model::HttpOptions) -> Result<Option<ForwardFor>, RoutingError> {
+    http.forwardfor
+        .as_ref()
+        .map(ForwardFor::compile)
+        .transpose()
+}
+
+/// The connection mode when a frontend and a backend disagree: the one that closes more wins,
+/// as in HAProxy where `httpclose` on either side closes.
+pub(crate) fn stricter(a: ConnMode, b: ConnMode) -> ConnMode {
+    fn rank(mode: ConnMode) -> u8 {
+        match mode {
+            ConnMode::KeepAlive => 0,
+            ConnMode::ServerClose => 1,
+            ConnMode::Close => 2,
+        }
+    }
+    if rank(a) >= rank(b) {
+        a
+    } else {
+        b
+    }
+}

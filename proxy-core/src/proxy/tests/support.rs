@@ -1,0 +1,193 @@
+//! Small backends, a model builder and clients for the data-path tests.
+
+use crate::model::{
+    self, Balance, Bind, Frontend, HashType, HttpOptions, Logging, Server, Timeouts,
+};
+use crate::Proxy;
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub(super) type TestResponse = Response<crate::ProxyBody>;
+
+/// Starts an HTTP/1.1 server on 127.0.0.1:0 answering with `handler`.
+pub(super) async fn backend<F, Fut>(handler: F) -> SocketAddr
+where
+    F: Fn(Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = TestResponse> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request| {
+                    let handler = handler.clone();
+                    async move { Ok::<_, Infallible>(handler(request).await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A body of these bytes.
+pub(super) fn text(body: impl Into<Bytes>) -> crate::ProxyBody {
+    crate::proxy::full_body(body)
+}
+
+/// A backend that answers its `name`, with the request headers as `name: value` lines.
+pub(super) async fn named_backend(name: &'static str) -> SocketAddr {
+    backend(move |request: Request<Incoming>| async move {
+        let mut lines = format!("{name}\n");
+        for (header, value) in request.headers() {
+            lines.push_str(&format!("{header}: {}\n", value.to_str().unwrap_or("?")));
+        }
+        Response::new(text(lines))
+    })
+    .await
+}
+
+/// A server that accepts connections and writes `raw` on each, then closes.
+pub(super) async fn raw_backend(raw: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf).await;
+            let _ = stream.write_all(raw).await;
+        }
+    });
+    addr
+}
+
+/// A port nothing listens on.
+pub(super) async fn closed_port() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap()
+}
+
+/// One server line.
+pub(super) fn server(name: &str, addr: SocketAddr) -> Server {
+    Server {
+        name: name.to_owned(),
+        id: 0,
+        addr,
+        addr_spec: addr.to_string(),
+        weight: 1,
+        backup: false,
+        disabled: false,
+        maxconn: None,
+        maxqueue: None,
+        check: Default::default(),
+    }
+}
+
+/// Frontend `fe` on 127.0.0.1:0 with `default_backend be`, and backend `be` over `servers`.
+pub(super) fn config(servers: Vec<Server>) -> model::Config {
+    let servers = servers
+        .into_iter()
+        .zip(1..)
+        .map(|(server, id)| Server { id, ..server })
+        .collect();
+    let frontend = Frontend {
+        name: "fe".into(),
+        binds: vec![Bind {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            spec: "127.0.0.1:0".into(),
+        }],
+        maxconn: None,
+        timeouts: Timeouts::default(),
+        acls: vec![],
+        request_rules: vec![],
+        response_rules: vec![],
+        use_backends: vec![],
+        default_backend: Some("be".into()),
+        http: HttpOptions::default(),
+        logging: Logging::default(),
+        stats: None,
+    };
+    let backend = model::Backend {
+        name: "be".into(),
+        balance: Balance::RoundRobin,
+        hash_type: HashType::default(),
+        servers,
+        timeouts: Timeouts::default(),
+        retries: 3,
+        redispatch: None,
+        allbackups: false,
+        acls: vec![],
+        request_rules: vec![],
+        response_rules: vec![],
+        http: HttpOptions::default(),
+        health_check: None,
+        logging: Logging::default(),
+    };
+    model::Config {
+        frontends: vec![frontend],
+        backends: vec![backend],
+        ..Default::default()
+    }
+}
+
+/// A running proxy for `config`: its address and the proxy (for runtime access).
+pub(super) struct Running {
+    pub(super) addr: SocketAddr,
+    pub(super) proxy: std::sync::Arc<Proxy>,
+}
+
+pub(super) async fn start(config: model::Config) -> Running {
+    let proxy = std::sync::Arc::new(Proxy::from_config(config).unwrap());
+    let listeners = proxy.bind().await.unwrap();
+    let addr = listeners.local_addrs()[0].1;
+    tokio::spawn(listeners.serve(std::future::pending()));
+    Running { addr, proxy }
+}
+
+/// Sends `request` (target path only) to `proxy` and returns status and body.
+pub(super) async fn send(proxy: SocketAddr, request: Request<Full<Bytes>>) -> (u16, String) {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let (mut parts, body) = request.into_parts();
+    parts.uri = format!("http://{proxy}{}", parts.uri).parse().unwrap();
+    let response = client
+        .request(Request::from_parts(parts, body))
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// GET `path` through the proxy.
+pub(super) async fn get(proxy: SocketAddr, path: &str) -> (u16, String) {
+    send(proxy, Request::get(path).body(Full::default()).unwrap()).await
+}
+
+/// Writes `raw` on a fresh connection and reads until the proxy closes it (at most 5 s).
+pub(super) async fn raw_exchange(proxy: SocketAddr, raw: &[u8]) -> String {
+    let mut stream = TcpStream::connect(proxy).await.unwrap();
+    stream.write_all(raw).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}

@@ -1,0 +1,131 @@
+//! Live state of one backend: its servers, the balancer snapshot, the queue and counters.
+//!
+//! The balancer is an immutable snapshot ([`crate::balance::Balancer`]) swapped atomically
+//! whenever a server's state or weight changes, so the request path only does one
+//! `ArcSwap::load` per pick. This mirrors HAProxy's `lbprm` trees being updated by
+//! `set_server_status_up/down` and `server_recalc_eweight`, outside of request processing.
+
+use super::{AdminState, BackendCounters, ServerId, ServerState};
+use crate::balance::{self, Balancer, PickCtx};
+use crate::model;
+use arc_swap::ArcSwap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+/// Live state of one backend.
+#[derive(Debug)]
+pub struct BackendState {
+    model: model::Backend,
+    servers: Vec<Arc<ServerState>>,
+    selection: ArcSwap<Box<dyn Balancer>>,
+    /// Serialises snapshot rebuilds so an older snapshot never overwrites a newer one.
+    refresh_lock: Mutex<()>,
+    queue: Notify,
+    /// Traffic counters.
+    pub counters: BackendCounters,
+}
+
+impl BackendState {
+    /// Live state for a configured backend: every server in its configured state.
+    pub fn from_model(backend: &model::Backend) -> BackendState {
+        let servers: Vec<Arc<ServerState>> = backend
+            .servers
+            .iter()
+            .zip(0u32..)
+            .map(|(server, index)| Arc::new(ServerState::from_model(ServerId(index), server)))
+            .collect();
+        let selection = ArcSwap::from_pointee(balance::build(backend, &servers));
+        BackendState {
+            model: backend.clone(),
+            servers,
+            selection,
+            refresh_lock: Mutex::new(()),
+            queue: Notify::new(),
+            counters: BackendCounters::default(),
+        }
+    }
+
+    /// The backend's name.
+    pub fn name(&self) -> &str {
+        &self.model.name
+    }
+
+    /// The configuration this state was built from.
+    pub fn model(&self) -> &model::Backend {
+        &self.model
+    }
+
+    /// The servers, in declaration order (indexed by [`ServerId`]).
+    pub fn servers(&self) -> &[Arc<ServerState>] {
+        &self.servers
+    }
+
+    /// The server called `name`, if any.
+    pub fn server(&self, name: &str) -> Option<&Arc<ServerState>> {
+        self.servers.iter().find(|s| s.name == name)
+    }
+
+    /// Whether any server may take new requests now (full or not).
+    pub fn has_usable_server(&self) -> bool {
+        self.servers.iter().any(|s| s.is_usable())
+    }
+
+    /// Asks the current balancer snapshot for a server; counts the pick on the server.
+    pub fn pick(&self, ctx: &PickCtx<'_>, avoid: Option<ServerId>) -> Option<&Arc<ServerState>> {
+        let id = self.selection.load().pick(ctx, avoid)?;
+        let server = self.servers.get(id.index())?;
+        server.picked.fetch_add(1, Ordering::Relaxed);
+        Some(server)
+    }
+
+    /// Sets a server's admin state (the admin API's `set server ... state`).
+    pub fn set_admin_state(&self, server: ServerId, state: AdminState) {
+        if let Some(s) = self.servers.get(server.index()) {
+            s.set_admin_state(state);
+            self.refresh_selection();
+        }
+    }
+
+    /// Sets a server's weight, capped at 256 as in HAProxy (`set server ... weight`).
+    pub fn set_weight(&self, server: ServerId, weight: u32) {
+        if let Some(s) = self.servers.get(server.index()) {
+            s.set_weight(weight.min(256));
+            self.refresh_selection();
+        }
+    }
+
+    /// Sets a server's health (health checks' verdict).
+    pub fn set_up(&self, server: ServerId, up: bool) {
+        if let Some(s) = self.servers.get(server.index()) {
+            s.set_up(up);
+            self.refresh_selection();
+        }
+    }
+
+    /// Rebuilds the balancer snapshot from the servers' current states and wakes queued
+    /// requests, since a server may have become usable.
+    pub fn refresh_selection(&self) {
+        {
+            // A poisoned lock only means another rebuild panicked; rebuilding again is safe.
+            let _guard = self
+                .refresh_lock
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            self.selection
+                .store(Arc::new(balance::build(&self.model, &self.servers)));
+        }
+        self.queue.notify_waiters();
+    }
+
+    /// The wake-up queued requests wait on: notified when a slot is given back or the
+    /// selection changes.
+    pub(crate) fn queue(&self) -> &Notify {
+        &self.queue
+    }
+
+    /// Requests waiting for a free server slot right now.
+    pub fn queued(&self) -> u64 {
+        self.counters.queued.load(Ordering::Relaxed)
+    }
+}
