@@ -1,0 +1,241 @@
+//! `server <name> <addr>:<port> [options]` and `default-server [options]`, and server ids.
+
+use super::super::keywords;
+use super::super::lexer::Line;
+use super::super::units::{parse_int, parse_time};
+use super::addr::server_addr;
+use super::draft::{ProxyDraft, ServerDraft, ServerOptions};
+use super::Ctx;
+
+/// `default-server [options]`: presets for the `server` lines after it.
+pub(super) fn apply_default_server(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
+    let mut options = draft.default_server.clone();
+    if apply_options(line, &line.words[1..], false, &mut options, ctx) {
+        draft.default_server = options;
+    }
+}
+
+/// `server <name> <addr>:<port> [options]`.
+pub(super) fn apply_server(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
+    let span = &line.span;
+    let [_, name, spec, options @ ..] = line.words.as_slice() else {
+        ctx.bad_arg(
+            span,
+            "server",
+            "expects '<name> <address>:<port> [options]'",
+        );
+        return;
+    };
+    let keyword = format!("server {name}");
+    if let Some((_, first_line)) = draft.server_names.iter().find(|(known, _)| known == name) {
+        let message = format!(
+            "duplicate server name '{name}' in {} section (first declared at line {first_line})",
+            ctx.section
+        );
+        ctx.error(span, message);
+        return;
+    }
+    draft.server_names.push((name.clone(), span.line));
+    let addr = ctx.check(span, &keyword, server_addr(spec));
+    let mut server_options = draft.default_server.clone();
+    let options_ok = apply_options(line, options, true, &mut server_options, ctx);
+    if let (Some(addr), true) = (addr, options_ok) {
+        draft.servers.push(ServerDraft {
+            name: name.clone(),
+            addr,
+            addr_spec: spec.clone(),
+            options: server_options,
+            span: span.clone(),
+        });
+    }
+}
+
+const OPTIONS: &[&str] = &[
+    "weight",
+    "check",
+    "no-check",
+    "inter",
+    "fastinter",
+    "downinter",
+    "rise",
+    "fall",
+    "port",
+    "addr",
+    "backup",
+    "no-backup",
+    "disabled",
+    "enabled",
+    "maxconn",
+    "maxqueue",
+    "id",
+];
+
+/// Applies server options; reports every bad one and returns whether all were good.
+fn apply_options(
+    line: &Line,
+    words: &[String],
+    is_server: bool,
+    options: &mut ServerOptions,
+    ctx: &mut Ctx<'_>,
+) -> bool {
+    let keyword = if is_server {
+        "server"
+    } else {
+        "default-server"
+    };
+    let span = &line.span;
+    let mut ok = true;
+    let mut i = 0;
+    while let Some(option) = words.get(i) {
+        let value = words.get(i + 1).map(String::as_str);
+        let consumed = match apply_option(option, value, is_server, options) {
+            Ok(consumed) => consumed,
+            Err(OptionError::Bad(problem)) => {
+                ctx.bad_arg(span, &format!("{keyword} ... {option}"), problem);
+                ok = false;
+                2
+            }
+            Err(OptionError::Unhandled(how)) => {
+                ctx.unhandled(span, &format!("{keyword} ... {option}"), how);
+                if how.is_error() {
+                    // The option's arguments cannot be told apart from the next option.
+                    return false;
+                }
+                // Every ignored knob takes a value except the TCP Fast Open switches.
+                if matches!(option.as_str(), "tfo" | "no-tfo") {
+                    1
+                } else {
+                    2
+                }
+            }
+            Err(OptionError::Unknown) => {
+                ctx.unknown(
+                    span,
+                    &format!("'{keyword}' option"),
+                    option,
+                    OPTIONS.iter().copied(),
+                );
+                return false;
+            }
+        };
+        i += consumed;
+    }
+    ok
+}
+
+enum OptionError {
+    Bad(String),
+    Unhandled(keywords::Unhandled),
+    Unknown,
+}
+
+/// Applies one option; returns how many words it used.
+fn apply_option(
+    option: &str,
+    value: Option<&str>,
+    is_server: bool,
+    options: &mut ServerOptions,
+) -> Result<usize, OptionError> {
+    let bad = OptionError::Bad;
+    let value_or = || value.ok_or_else(|| bad(format!("'{option}' needs a value")));
+    let int = |min: u32, max: u32| -> Result<u32, OptionError> {
+        parse_int(value_or()?, min, max).map_err(bad)
+    };
+    let time = || {
+        parse_time(value_or()?).map_err(bad).and_then(|t| {
+            if t.is_zero() {
+                Err(bad("must be greater than zero".to_string()))
+            } else {
+                Ok(t)
+            }
+        })
+    };
+    let check = &mut options.check;
+    match option {
+        "check" => check.enabled = true,
+        "no-check" => check.enabled = false,
+        "backup" => options.backup = true,
+        "no-backup" => options.backup = false,
+        "disabled" => options.disabled = true,
+        "enabled" => options.disabled = false,
+        "weight" => options.weight = int(0, 256)?,
+        "inter" => check.inter = time()?,
+        "fastinter" => check.fastinter = Some(time()?),
+        "downinter" => check.downinter = Some(time()?),
+        "rise" => check.rise = int(1, 100_000)?,
+        "fall" => check.fall = int(1, 100_000)?,
+        "maxconn" => options.maxconn = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
+        "maxqueue" => options.maxqueue = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
+        "port" => {
+            check.port = Some(
+                u16::try_from(int(1, 65535)?).map_err(|_| bad("port out of range".to_string()))?,
+            )
+        }
+        "addr" => {
+            let text = value_or()?;
+            check.addr = Some(
+                text.parse()
+                    .map_err(|_| bad(format!("invalid IP address '{text}'")))?,
+            );
+        }
+        "id" if is_server => options.id = Some(int(1, i32::MAX as u32)?),
+        "id" => return Err(bad("'id' is only allowed on 'server' lines".to_string())),
+        _ => {
+            return Err(keywords::server_option(option)
+                .map_or(OptionError::Unknown, OptionError::Unhandled));
+        }
+    }
+    let takes_value = !matches!(
+        option,
+        "check" | "no-check" | "backup" | "no-backup" | "disabled" | "enabled"
+    );
+    Ok(if takes_value { 2 } else { 1 })
+}
+
+/// Server ids: explicit `id N` values are kept; the others get the lowest free ids, in order.
+/// Returns the ids in server order and the indexes of servers whose explicit id is taken.
+pub(super) fn assign_ids(explicit: &[Option<u32>]) -> (Vec<u32>, Vec<usize>) {
+    let mut taken = std::collections::BTreeSet::new();
+    let mut duplicates = Vec::new();
+    for (index, id) in explicit.iter().enumerate() {
+        if let Some(id) = id {
+            if !taken.insert(*id) {
+                duplicates.push(index);
+            }
+        }
+    }
+    let mut next = 1;
+    let ids = explicit
+        .iter()
+        .map(|id| match id {
+            Some(id) => *id,
+            None => {
+                while taken.contains(&next) {
+                    next += 1;
+                }
+                taken.insert(next);
+                next
+            }
+        })
+        .collect();
+    (ids, duplicates)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_without_ids_get_the_lowest_free_ones_in_order() {
+        let (ids, duplicates) = assign_ids(&[None, Some(2), None, Some(1), None]);
+        assert_eq!(ids, [3, 2, 4, 1, 5]);
+        assert!(duplicates.is_empty());
+    }
+
+    #[test]
+    fn a_repeated_explicit_id_is_reported() {
+        let (_, duplicates) = assign_ids(&[Some(7), None, Some(7)]);
+        assert_eq!(duplicates, [2]);
+    }
+}
