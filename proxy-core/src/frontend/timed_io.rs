@@ -20,7 +20,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
@@ -60,6 +60,9 @@ enum Phase {
 #[derive(Debug)]
 pub(crate) struct Activity {
     phase: Mutex<Phase>,
+    /// The reader parked while busy: hyper may have polled its read before the response
+    /// finished, so it must be woken to start the keep-alive timer.
+    parked_reader: Mutex<Option<Waker>>,
 }
 
 impl Activity {
@@ -69,6 +72,7 @@ impl Activity {
                 since: Instant::now(),
                 first: true,
             }),
+            parked_reader: Mutex::new(None),
         }
     }
 
@@ -91,6 +95,21 @@ impl Activity {
             since: Instant::now(),
             first: false,
         });
+        let parked = self
+            .parked_reader
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(reader) = parked {
+            reader.wake();
+        }
+    }
+
+    fn park_reader(&self, waker: &Waker) {
+        *self
+            .parked_reader
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(waker.clone());
     }
 }
 
@@ -210,7 +229,12 @@ impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<T> {
             }
             Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
             Poll::Pending => {
-                let Some((deadline, expiry)) = this.read_deadline() else {
+                let deadline = this.read_deadline().or_else(|| {
+                    this.activity.park_reader(cx.waker());
+                    // Looked at again: the response may have finished while parking.
+                    this.read_deadline()
+                });
+                let Some((deadline, expiry)) = deadline else {
                     return Poll::Pending;
                 };
                 if this.read_timer.deadline() != deadline {
