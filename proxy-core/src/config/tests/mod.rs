@@ -278,6 +278,20 @@ fn a_listen_section_is_a_frontend_and_a_backend_of_the_same_name() {
 }
 
 #[test]
+fn a_default_backend_in_defaults_is_checked_only_for_frontends() {
+    let text = "defaults\n  mode http\n  default_backend b\nfrontend f\n  bind :80\nbackend b\nbackend c\n";
+    assert_eq!(
+        config_of(text).frontends[0].default_backend.as_deref(),
+        Some("b")
+    );
+    let errors = errors_of("defaults\n  default_backend nope\nfrontend f\n  bind :80\nbackend c\n");
+    assert_eq!(
+        errors,
+        ["t.cfg:2: 'default_backend': no backend named 'nope' (in 'frontend f' section)"]
+    );
+}
+
+#[test]
 fn a_frontend_and_a_backend_may_share_a_name() {
     let config = config_of("frontend app\n  bind :8080\n  default_backend app\nbackend app\n  server s 127.0.0.1:9001\n");
     assert_eq!(config.frontends.len() + config.backends.len(), 2);

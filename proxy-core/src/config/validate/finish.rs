@@ -17,7 +17,9 @@ pub(super) fn finish(config: &mut Config, proxies: Vec<(&Section, ProxyDraft)>, 
         .map(|(section, _)| section.name.as_deref().unwrap_or_default())
         .collect();
     for (section, draft) in &proxies {
-        check_references(section, draft, &backend_names, diags);
+        if draft.is_frontend() {
+            check_references(section, draft, &backend_names, diags);
+        }
         warn_missing_settings(section, draft, diags);
     }
     for (_, mut draft) in proxies {
