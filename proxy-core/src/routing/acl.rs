@@ -99,6 +99,7 @@ impl AclTest {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::model::{Fetch, Matcher, Pattern};

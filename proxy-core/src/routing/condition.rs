@@ -91,6 +91,7 @@ pub(crate) fn guard_holds(guard: Option<&CompiledCondition>, req: &RequestInfo<'
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::model::{self, Fetch, Matcher, Pattern};

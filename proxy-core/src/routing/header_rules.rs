@@ -245,5 +245,6 @@ fn constant_value(text: &str) -> Result<HeaderValue, RoutingError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 #[path = "header_rules_tests.rs"]
 mod tests;

@@ -70,6 +70,7 @@ impl ValueFormat {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::model::Fetch;

@@ -220,5 +220,6 @@ fn parse_lengths(values: &[String], acl: &str) -> Result<Vec<LenRange>, RoutingE
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 #[path = "matcher_tests.rs"]
 mod tests;

@@ -28,6 +28,7 @@ mod predefined;
 mod router;
 mod sample;
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod test_support;
 
 pub use acl::Acls;

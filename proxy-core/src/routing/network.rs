@@ -111,6 +111,7 @@ pub(crate) fn ip_text(ip: IpAddr, buf: &mut [u8; 48]) -> &[u8] {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::routing::test_support::v6;

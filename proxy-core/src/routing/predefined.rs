@@ -50,6 +50,7 @@ fn pattern(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::routing::test_support::Req;

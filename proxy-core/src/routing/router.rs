@@ -60,6 +60,7 @@ impl Router {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::model::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern, UseBackend};

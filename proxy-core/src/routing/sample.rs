@@ -189,6 +189,7 @@ fn url_param_values<'u>(uri: &'u http::Uri, name: &'u str) -> impl Iterator<Item
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::routing::test_support::Req;
