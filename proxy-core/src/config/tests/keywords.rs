@@ -156,6 +156,15 @@ fn hash_types_are_read_and_bad_ones_refused() {
     assert_eq!(config.backends[0].hash_type, expected);
     let config = config_of(&proxies("", "  hash-type map-based avalanche"));
     assert!(config.backends[0].hash_type.avalanche);
+    let config = config_of(&proxies("", "  hash-type consistent"));
+    let haproxy_default = HashType {
+        method: HashMethod::Consistent,
+        function: HashFunction::Sdbm,
+        avalanche: true,
+    };
+    assert_eq!(config.backends[0].hash_type, haproxy_default);
+    let config = config_of(&proxies("", "  hash-type consistent sdbm"));
+    assert!(!config.backends[0].hash_type.avalanche);
     assert_eq!(
         errors_of(&proxies("", "  hash-type ring")),
         ["t.cfg:11: 'hash-type': unknown method 'ring' (expected map-based or consistent) (in 'backend b' section)"]

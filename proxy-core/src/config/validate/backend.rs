@@ -131,6 +131,11 @@ fn hash_type(args: &[String]) -> Result<HashType, String> {
         ..HashType::default()
     };
     let mut rest = rest.iter().map(String::as_str).peekable();
+    // HAProxy: `consistent` with no function given means sdbm *with* the avalanche modifier.
+    if method == HashMethod::Consistent && rest.peek().is_none() {
+        hash_type.avalanche = true;
+        return Ok(hash_type);
+    }
     if let Some(function) = rest.next_if(|w| *w != "avalanche") {
         hash_type.function = match function {
             "sdbm" => HashFunction::Sdbm,
