@@ -1,1 +1,79 @@
-fn main() {}
+//! `switchyard`: the command-line front of the Switchyard proxy.
+//!
+//! Like `haproxy`, it takes `-f <file|dir>` (repeatable), checks with `-c`, and otherwise serves
+//! in the foreground until SIGINT/SIGTERM. `switchyard demo` starts a self-contained demo.
+//! Exit codes: 0 success, 1 configuration or start-up error, 2 usage error.
+
+mod check;
+mod cli;
+mod demo;
+mod privileges;
+mod serve;
+
+use cli::Command;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let command = match cli::parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(error) => {
+            eprintln!("switchyard: {error}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    match command {
+        Command::Help => {
+            println!("{}", cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        Command::Version => {
+            println!("switchyard {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Check { files, dump } => check::check(&files, dump),
+        Command::Run { files } => match check::load_and_report(&files) {
+            Some(config) => {
+                let threads = config.global.nbthread;
+                run_async(threads, serve::run(config))
+            }
+            None => ExitCode::from(1),
+        },
+        Command::Demo { requests } => run_async(None, demo::run(requests)),
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG` selects them, `info` by default.
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+/// Run `task` on a tokio runtime with `threads` workers (`nbthread`; one per CPU if `None`).
+fn run_async(
+    threads: Option<u32>,
+    task: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> ExitCode {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = threads.filter(|&n| n > 0) {
+        builder.worker_threads(threads as usize);
+    }
+    let outcome = builder
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|runtime| runtime.block_on(task));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("[ALERT] {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Serving a loaded configuration: build the proxy, bind, log the addresses, run until a signal.
+
+use anyhow::Context;
+use switchyard_core::model::Config;
+use switchyard_core::{Listeners, Proxy};
+use tracing::info;
+
+/// Build the proxy from `config` and bind every frontend; logs each listening address.
+pub(crate) async fn bind(config: Config) -> anyhow::Result<Listeners> {
+    crate::privileges::check(&config.global).map_err(anyhow::Error::msg)?;
+    let proxy = Proxy::from_config(config).context("cannot start the proxy")?;
+    let listeners = proxy.bind().await.context("cannot bind")?;
+    for (frontend, addr) in listeners.local_addrs() {
+        info!("frontend '{frontend}' listening on http://{addr}");
+    }
+    Ok(listeners)
+}
+
+/// Serve `config` until SIGINT or SIGTERM, then stop gracefully.
+pub(crate) async fn run(config: Config) -> anyhow::Result<()> {
+    let listeners = bind(config).await?;
+    listeners
+        .serve(shutdown_signal())
+        .await
+        .context("serving failed")?;
+    info!("stopped");
+    Ok(())
+}
+
+/// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
+pub(crate) async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            // Without a SIGTERM handler, Ctrl-C still works; never finish on this branch.
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    info!("signal received: finishing open requests, then stopping");
+}
