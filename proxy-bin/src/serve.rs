@@ -1,6 +1,5 @@
 //! Serving a loaded configuration: build the proxy, bind, log the addresses, run until a signal.
 
-use anyhow::Context;
 use switchyard_core::model::Config;
 use switchyard_core::{Listeners, Proxy};
 use tracing::info;
@@ -8,8 +7,8 @@ use tracing::info;
 /// Build the proxy from `config` and bind every frontend; logs each listening address.
 pub(crate) async fn bind(config: Config) -> anyhow::Result<Listeners> {
     crate::privileges::check(&config.global).map_err(anyhow::Error::msg)?;
-    let proxy = Proxy::from_config(config).context("cannot start the proxy")?;
-    let listeners = proxy.bind().await.context("cannot bind")?;
+    let proxy = Proxy::from_config(config).map_err(flatten)?;
+    let listeners = proxy.bind().await.map_err(flatten)?;
     for (frontend, addr) in listeners.local_addrs() {
         info!("frontend '{frontend}' listening on http://{addr}");
     }
@@ -22,9 +21,15 @@ pub(crate) async fn run(config: Config) -> anyhow::Result<()> {
     listeners
         .serve(shutdown_signal())
         .await
-        .context("serving failed")?;
+        .map_err(flatten)?;
     info!("stopped");
     Ok(())
+}
+
+/// A library error as one message. Its `Display` already names its cause, so keeping the cause
+/// chain would print it twice.
+pub(crate) fn flatten(error: switchyard_core::Error) -> anyhow::Error {
+    anyhow::Error::msg(error.to_string())
 }
 
 /// Completes on the first SIGINT (Ctrl-C) or SIGTERM.

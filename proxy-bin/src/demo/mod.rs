@@ -29,7 +29,7 @@ pub(crate) async fn run(requests: Option<u32>) -> anyhow::Result<()> {
         listeners
             .serve(crate::serve::shutdown_signal())
             .await
-            .context("serving failed")?;
+            .map_err(crate::serve::flatten)?;
         return Ok(());
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -42,7 +42,7 @@ pub(crate) async fn run(requests: Option<u32>) -> anyhow::Result<()> {
         outcome
     };
     let (served, sent) = tokio::join!(serving, sending);
-    served.context("serving failed")?;
+    served.map_err(crate::serve::flatten)?;
     sent
 }
 
