@@ -18,10 +18,7 @@ pub(crate) async fn bind(config: Config) -> anyhow::Result<Listeners> {
 /// Serve `config` until SIGINT or SIGTERM, then stop gracefully.
 pub(crate) async fn run(config: Config) -> anyhow::Result<()> {
     let listeners = bind(config).await?;
-    listeners
-        .serve(shutdown_signal())
-        .await
-        .map_err(flatten)?;
+    listeners.serve(shutdown_signal()).await.map_err(flatten)?;
     info!("stopped");
     Ok(())
 }
