@@ -1,9 +1,12 @@
 //! The top-level [`Proxy`]: a model turned into a runtime, per-frontend layers and listeners.
 
 use crate::frontend::{Listener, Listeners};
+use crate::health::HealthChecks;
 use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
+use crate::tasks::Tasks;
 use crate::{config, model, Error};
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -24,6 +27,7 @@ pub struct Proxy {
     config: Arc<model::Config>,
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
+    health: HealthChecks,
 }
 
 impl Proxy {
@@ -53,10 +57,12 @@ impl Proxy {
                 Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
             })
             .collect::<Result<_, Error>>()?;
+        let health = HealthChecks::compile(&config, &runtime)?;
         Ok(Proxy {
             config: Arc::new(config),
             runtime,
             layers,
+            health,
         })
     }
 
@@ -102,6 +108,23 @@ impl Proxy {
             .iter()
             .find(|(name, _)| name == frontend)
             .map(|(_, layer)| layer.clone())
+    }
+
+    /// The proxy's background work as one future: the health checks of every server with
+    /// `check` (and, later, the stats socket). Nothing runs until it is polled; spawn it once,
+    /// next to serving the listeners. It never completes while there is work to do.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), switchyard_core::Error> {
+    /// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
+    /// tokio::spawn(proxy.background());
+    /// proxy.bind().await?.serve(std::future::pending()).await
+    /// # }
+    /// ```
+    pub fn background(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut tasks = Tasks::default();
+        tasks.push(self.health.run());
+        tasks.run()
     }
 
     /// Binds every `bind` address of every frontend. Serve them with [`Listeners::serve`].

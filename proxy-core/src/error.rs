@@ -1,6 +1,7 @@
 //! The public error type: opaque, with a [`ErrorKind`] saying which side failed.
 
 use crate::config::ConfigErrors;
+use crate::health::HttpCheckError;
 use crate::routing::RoutingError;
 use crate::runtime::RuntimeError;
 use std::fmt;
@@ -34,6 +35,8 @@ enum Inner {
     Routing(#[source] RoutingError),
     #[error("invalid configuration: {0}")]
     Runtime(#[source] RuntimeError),
+    #[error("invalid configuration: {0}")]
+    HealthCheck(#[source] HttpCheckError),
     #[error("frontend '{frontend}': cannot bind {addr}: {source}")]
     Bind {
         frontend: String,
@@ -46,7 +49,9 @@ impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self.inner {
-            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) => ErrorKind::Config,
+            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) | Inner::HealthCheck(_) => {
+                ErrorKind::Config
+            }
             Inner::Bind { .. } => ErrorKind::Bind,
         }
     }
@@ -92,6 +97,14 @@ impl From<RuntimeError> for Error {
     fn from(error: RuntimeError) -> Error {
         Error {
             inner: Inner::Runtime(error),
+        }
+    }
+}
+
+impl From<HttpCheckError> for Error {
+    fn from(error: HttpCheckError) -> Error {
+        Error {
+            inner: Inner::HealthCheck(error),
         }
     }
 }

@@ -9,10 +9,12 @@ pub mod balance;
 pub mod config;
 mod error;
 pub mod frontend;
+mod health;
 pub mod model;
 pub mod proxy;
 pub mod routing;
 pub mod runtime;
+mod tasks;
 
 pub use app::Proxy;
 pub use error::{Error, ErrorKind};

@@ -1,7 +1,8 @@
 //! Per-backend traffic counters: plain atomics written by the data path, read by stats.
 //!
 //! These are the first of HAProxy's `show stat` columns (`req_tot`, `hrsp_1xx`..`hrsp_5xx`,
-//! `econ`, `wretr`, `wredis`, `qcur`); more arrive with the stats module.
+//! `econ`, `wretr`, `wredis`, `qcur`) and the per-server `econ`, `wretr`, `wredis`; more arrive
+//! with the stats module.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -46,6 +47,17 @@ impl BackendCounters {
     pub(crate) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// Counters of one server (HAProxy's per-server `econ`, `wretr`, `wredis`).
+#[derive(Debug, Default)]
+pub struct ServerCounters {
+    /// Failed connection attempts to this server (`econ`).
+    pub connect_errors: AtomicU64,
+    /// Requests tried again on this server after a failure (`wretr`).
+    pub retries: AtomicU64,
+    /// Requests moved from this server to another one (`wredis`).
+    pub redispatches: AtomicU64,
 }
 
 #[cfg(test)]

@@ -6,11 +6,15 @@
 //! rebuild the balancer snapshot off the request path.
 
 mod backend;
+mod check;
 mod counters;
+mod observe;
 mod server;
 
 pub use backend::BackendState;
-pub use counters::BackendCounters;
+pub use check::{CheckInfo, CheckStatus};
+pub use counters::{BackendCounters, ServerCounters};
+pub use observe::Outcome;
 pub use server::{AdminState, ServerId, ServerSlot, ServerState};
 
 use crate::model;
