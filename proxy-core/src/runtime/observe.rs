@@ -47,10 +47,10 @@ impl Outcome {
 
     fn describe(code: u8) -> &'static str {
         match code {
-            1 => "Connection error",
-            2 => "Invalid response",
-            3 => "Read timeout",
-            _ => "Wrong status",
+            1 => "L4 unsuccessful connection",
+            2 => "Invalid http response",
+            3 => "Read timeout (http)",
+            _ => "Wrong http response",
         }
     }
 }
@@ -138,7 +138,7 @@ mod tests {
         let text = observer.alarm().await;
         assert_eq!(
             text,
-            "Detected 3 consecutive errors, last one was: Invalid response"
+            "Detected 3 consecutive errors, last one was: Invalid http response"
         );
     }
 }

@@ -196,15 +196,19 @@ fn apply_option(
             }
         }
         "error-limit" => check.error_limit = int(1, 100_000)?,
-        "on-error" => check.on_error = match value_or()? {
-            "fastinter" => OnError::FastInter,
-            "fail-check" => OnError::FailCheck,
-            "sudden-death" => OnError::SuddenDeath,
-            "mark-down" => OnError::MarkDown,
-            other => return Err(bad(format!(
+        "on-error" => {
+            check.on_error = match value_or()? {
+                "fastinter" => OnError::FastInter,
+                "fail-check" => OnError::FailCheck,
+                "sudden-death" => OnError::SuddenDeath,
+                "mark-down" => OnError::MarkDown,
+                other => {
+                    return Err(bad(format!(
                 "expects 'fastinter', 'fail-check', 'sudden-death' or 'mark-down', not '{other}'"
-            ))),
-        },
+            )))
+                }
+            }
+        }
         "slowstart" => check.slowstart = Some(time()?),
         "id" if is_server => options.id = Some(int(1, i32::MAX as u32)?),
         "id" => return Err(bad("'id' is only allowed on 'server' lines".to_string())),
