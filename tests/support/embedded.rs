@@ -17,7 +17,7 @@ pub struct EmbeddedProxy {
 }
 
 impl EmbeddedProxy {
-    /// Loads `config` (whose first `bind` may use port 0), binds it, serves it and starts its
+    /// Loads `config`, binds it (the first `bind` is the address tests use), serves it and starts its
     /// background work.
     pub fn start(config: &str) -> EmbeddedProxy {
         let loaded = switchyard_core::config::load_str("test.cfg", config).unwrap();

@@ -28,8 +28,8 @@ pub(crate) struct Checker {
 /// The state of a running check loop.
 struct Running {
     machine: RiseFall,
-    /// When the current `slowstart` ramp began.
-    ramp_start: Option<Instant>,
+    /// When the current `slowstart` ramp began, and when its next step is due.
+    ramp: Option<(Instant, Instant)>,
 }
 
 impl Checker {
@@ -37,12 +37,11 @@ impl Checker {
     pub(crate) async fn run(self: Arc<Self>, first_delay: Duration) {
         let mut state = Running {
             machine: RiseFall::new(self.settings.rise, self.settings.fall),
-            ramp_start: None,
+            ramp: None,
         };
-        self.publish_progress(&state.machine);
         let mut next = Instant::now() + first_delay;
         loop {
-            let ramp_step = state.ramp_start.map(|_| Instant::now() + self.ramp_step());
+            let ramp_step = state.ramp.map(|(_, step)| step);
             tokio::select! {
                 () = sleep_until(next) => {
                     let result = self.probe.run(self.server.addr()).await;
@@ -128,7 +127,8 @@ impl Checker {
 
     fn change_state(&self, state: &mut Running, up: bool, result: &ProbeResult) {
         let ramping = up && self.settings.slowstart.is_some();
-        state.ramp_start = ramping.then(Instant::now);
+        let now = Instant::now();
+        state.ramp = ramping.then(|| (now, now + self.ramp_step()));
         self.server.set_ramp(if ramping { 0 } else { 1000 });
         self.backend.set_up(self.server.id, up);
         metrics::counter!(
@@ -182,19 +182,13 @@ impl Checker {
     }
 
     fn step_ramp(&self, state: &mut Running) {
-        let (Some(start), Some(slowstart)) = (state.ramp_start, self.settings.slowstart) else {
+        let (Some((start, _)), Some(slowstart)) = (state.ramp, self.settings.slowstart) else {
             return;
         };
         let thousandths = ramp_thousandths(start.elapsed(), slowstart);
-        if thousandths >= 1000 {
-            state.ramp_start = None;
-        }
+        state.ramp = (thousandths < 1000).then(|| (start, Instant::now() + self.ramp_step()));
         self.server.set_ramp(thousandths);
         self.backend.refresh_selection();
-    }
-
-    fn publish_progress(&self, machine: &RiseFall) {
-        self.server.lock_check().progress = machine.progress();
     }
 }
 

@@ -5,6 +5,7 @@
 //! Only the health checker writes these (through [`super::ServerState`]); stats read a copy with
 //! [`super::ServerState::check_info`]. None of it is on the request path.
 
+use crate::model;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -97,14 +98,15 @@ pub struct CheckInfo {
 }
 
 impl CheckInfo {
-    /// Fields of a server that starts UP with no check run yet.
-    pub(crate) fn new(now: Instant) -> CheckInfo {
+    /// Fields of a server that starts UP with no check run yet. A checked server starts one
+    /// failure away from DOWN (`UP 1/<fall>`), as in HAProxy.
+    pub(crate) fn new(now: Instant, check: &model::ServerCheck) -> CheckInfo {
         CheckInfo {
             check_status: CheckStatus::Init,
             check_code: None,
             check_duration: None,
             check_desc: String::new(),
-            progress: None,
+            progress: (check.enabled && check.fall > 1).then_some((1, check.fall)),
             chkfail: 0,
             chkdown: 0,
             hanafail: 0,
@@ -148,7 +150,7 @@ mod tests {
     #[test]
     fn downtime_adds_every_down_period_until_now() {
         let start = Instant::now();
-        let mut info = CheckInfo::new(start);
+        let mut info = CheckInfo::new(start, &model::ServerCheck::default());
         info.record_change(false, start + Duration::from_secs(10));
         info.record_change(true, start + Duration::from_secs(15));
         info.record_change(false, start + Duration::from_secs(20));

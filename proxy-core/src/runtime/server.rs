@@ -101,7 +101,7 @@ impl ServerState {
             counters: ServerCounters::default(),
             checked: server.check.enabled,
             ramp: AtomicU32::new(FULL_RAMP),
-            check: Mutex::new(CheckInfo::new(tokio::time::Instant::now())),
+            check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
             observer: Observer::new(server.check.observe, server.check.error_limit),
         }
     }
