@@ -5,7 +5,6 @@
 //! one future, and the embedder spawns it (`tokio::spawn(proxy.background())`).
 
 use futures_util::future::{join_all, BoxFuture};
-use std::future::Future;
 
 /// A list of background futures, run together by [`Tasks::run`].
 #[derive(Default)]
@@ -20,9 +19,7 @@ impl Tasks {
     }
 
     /// Every future of the list, run concurrently; completes when all have.
-    pub(crate) fn run(self) -> impl Future<Output = ()> + Send + 'static {
-        async move {
-            join_all(self.list).await;
-        }
+    pub(crate) async fn run(self) {
+        join_all(self.list).await;
     }
 }
