@@ -5,9 +5,10 @@
 //! HAProxy's words.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use switchyard_tests::{
-    free_port, get, send, Backend, BackendOptions, ProxyProcess, RequestSpec, TEST_DEFAULTS,
+    free_port, get, send, wait_until, Backend, BackendOptions, ProxyProcess, RequestSpec,
+    TEST_DEFAULTS,
 };
 
 /// Slack for scheduling on a busy machine, on top of the delays HAProxy's rules allow.
@@ -23,16 +24,9 @@ fn proxy(backend_lines: &str, servers: &str) -> ProxyProcess {
     ProxyProcess::start(&config, port)
 }
 
-/// Waits until the proxy's log contains `needle`; returns how long it took, or `None` after `limit`.
-fn wait_for_log(proxy: &ProxyProcess, needle: &str, limit: Duration) -> Option<Duration> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if proxy.stderr().contains(needle) {
-            return Some(start.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    None
+/// Waits (at most `limit`) until the proxy's log contains `needle`.
+fn wait_for_log(proxy: &ProxyProcess, needle: &str, limit: Duration) -> bool {
+    wait_until(limit, || proxy.stderr().contains(needle))
 }
 
 /// The servers that answered `count` requests, in order.
@@ -55,8 +49,8 @@ fn a_failing_server_is_down_within_fall_checks_gets_nothing_then_is_up_after_ris
     let inter = Duration::from_millis(200);
 
     web1.set_health_status(500);
-    let took = wait_for_log(&proxy, "Server be/web1 is DOWN", 4 * inter + SLACK);
-    assert!(took.is_some(), "web1 not DOWN in time:\n{}", proxy.stderr());
+    let down = wait_for_log(&proxy, "Server be/web1 is DOWN", 4 * inter + SLACK);
+    assert!(down, "web1 not DOWN in time:\n{}", proxy.stderr());
     assert!(proxy.stderr().contains(
         "Server be/web1 is DOWN, reason: Layer7 wrong status, code: 500, info: \"Internal Server Error\", check duration: "
     ));
@@ -68,8 +62,8 @@ fn a_failing_server_is_down_within_fall_checks_gets_nothing_then_is_up_after_ris
     assert_eq!(web1.hits(), hits_when_down);
 
     web1.set_health_status(200);
-    let took = wait_for_log(&proxy, "Server be/web1 is UP", 3 * inter + SLACK);
-    assert!(took.is_some(), "web1 not UP in time:\n{}", proxy.stderr());
+    let up = wait_for_log(&proxy, "Server be/web1 is UP", 3 * inter + SLACK);
+    assert!(up, "web1 not UP in time:\n{}", proxy.stderr());
     assert!(proxy.stderr().contains(
         "Server be/web1 is UP, reason: Layer7 check passed, code: 200, info: \"OK\", check duration: "
     ));
@@ -87,14 +81,22 @@ fn a_backup_takes_over_when_the_active_server_fails_and_gives_back_when_it_recov
     assert_eq!(answering(&proxy, 3), vec!["web1"; 3]);
 
     web1.set_health_status(503);
-    assert!(wait_for_log(&proxy, "Server be/web1 is DOWN", Duration::from_secs(3)).is_some());
+    assert!(wait_for_log(
+        &proxy,
+        "Server be/web1 is DOWN",
+        Duration::from_secs(3)
+    ));
     assert!(proxy
         .stderr()
         .contains("0 active and 1 backup servers left. Running on backup."));
     assert_eq!(answering(&proxy, 3), vec!["spare"; 3]);
 
     web1.set_health_status(200);
-    assert!(wait_for_log(&proxy, "Server be/web1 is UP", Duration::from_secs(3)).is_some());
+    assert!(wait_for_log(
+        &proxy,
+        "Server be/web1 is UP",
+        Duration::from_secs(3)
+    ));
     assert_eq!(answering(&proxy, 3), vec!["web1"; 3]);
 }
 
@@ -118,7 +120,7 @@ fn passive_layer7_observation_marks_a_server_down_after_error_limit_errors() {
         get(&proxy.url("/"));
     }
     assert!(
-        wait_for_log(&proxy, "Server be/broken is DOWN", Duration::from_secs(2)).is_some(),
+        wait_for_log(&proxy, "Server be/broken is DOWN", Duration::from_secs(2)),
         "{}",
         proxy.stderr()
     );
@@ -142,8 +144,7 @@ fn a_backend_whose_servers_are_all_down_answers_503_without_waiting_for_the_queu
         &proxy,
         "backend be has no server available!",
         Duration::from_secs(3)
-    )
-    .is_some());
+    ));
     // Far shorter than `timeout queue`: the answer must not wait for a server.
     let reply = send(RequestSpec::get(&proxy.url("/")).timeout(Duration::from_secs(5))).unwrap();
     assert_eq!(reply.status, 503);

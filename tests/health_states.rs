@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 use switchyard_core::runtime::{CheckStatus, ServerState};
-use switchyard_tests::{free_port, Backend, EmbeddedProxy, TEST_DEFAULTS};
+use switchyard_tests::{free_port, wait_until, Backend, EmbeddedProxy, TEST_DEFAULTS};
 
 fn embedded(backend_lines: &str, servers: &str) -> EmbeddedProxy {
     let port = free_port();
@@ -88,12 +88,9 @@ fn tcp_checks_report_l4ok_for_a_listening_server_and_l4con_for_a_closed_port() {
     statuses_until(&gone, "DOWN", Duration::from_secs(3));
     assert_eq!(gone.check_info().check_status, CheckStatus::L4Conn);
     let web1 = proxy.server("be", "web1");
-    let start = Instant::now();
-    while web1.check_info().check_status == CheckStatus::Init
-        && start.elapsed() < Duration::from_secs(3)
-    {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(Duration::from_secs(3), || {
+        web1.check_info().check_status != CheckStatus::Init
+    });
     assert_eq!(web1.check_info().check_status, CheckStatus::L4Ok);
     assert_eq!(web1.status(), "UP");
 }

@@ -20,7 +20,7 @@ pub use binary::switchyard_bin;
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use embedded::EmbeddedProxy;
 pub use load::{Load, LoadReport};
-pub use process::{free_port, run_to_exit, wait_for_port, ProxyProcess};
+pub use process::{free_port, run_to_exit, wait_for_port, wait_until, ProxyProcess};
 
 /// A `defaults` section for test configs: HTTP mode and short timeouts, so failures show fast.
 pub const TEST_DEFAULTS: &str = "\
