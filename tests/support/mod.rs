@@ -12,11 +12,13 @@ mod backend;
 mod binary;
 mod client;
 mod process;
+mod raw_backend;
 
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::switchyard_bin;
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use process::{free_port, run_to_exit, wait_for_port, ProxyProcess};
+pub use raw_backend::RawBackend;
 
 /// A `defaults` section for test configs: HTTP mode and short timeouts, so failures show fast.
 pub const TEST_DEFAULTS: &str = "\
