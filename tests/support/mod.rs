@@ -14,6 +14,7 @@ mod client;
 mod embedded;
 mod load;
 mod process;
+mod raw_backend;
 
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::switchyard_bin;
@@ -21,6 +22,7 @@ pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use embedded::EmbeddedProxy;
 pub use load::{Load, LoadReport};
 pub use process::{free_port, run_to_exit, wait_for_port, wait_until, ProxyProcess};
+pub use raw_backend::RawBackend;
 
 /// A `defaults` section for test configs: HTTP mode and short timeouts, so failures show fast.
 pub const TEST_DEFAULTS: &str = "\
