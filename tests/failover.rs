@@ -1,14 +1,15 @@
 //! Failover that loses no request, through the library API so the counters can be read: a
 //! backend killed under keep-alive load is hidden from clients by `retries` + `option
 //! redispatch` + `retry-on all-retryable-errors`, and `retry-on 503` moves a request away from
-//! a server that answers 503.
+//! a server that answers 503; a request queued for a full server that goes DOWN is served by the
+//! backup.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchyard_tests::{
-    free_port, get, Backend, BackendOptions, EmbeddedProxy, Load, TEST_DEFAULTS,
+    free_port, get, wait_until, Backend, BackendOptions, EmbeddedProxy, Load, TEST_DEFAULTS,
 };
 
 fn embedded(backend_lines: &str, servers: &str) -> EmbeddedProxy {
@@ -113,4 +114,37 @@ fn without_retry_on_a_503_reaches_the_client() {
     );
     assert_eq!(get(&proxy.url("/")).status, 503);
     assert_eq!(unavailable.hits(), 1);
+}
+
+#[test]
+fn a_request_queued_for_a_server_that_goes_down_is_served_by_the_backup() {
+    let slow = Backend::with_options(
+        "slow",
+        BackendOptions {
+            delay: Duration::from_millis(1500),
+            ..BackendOptions::default()
+        },
+    );
+    let spare = Backend::start("spare");
+    let proxy = embedded(
+        "    timeout queue 10s\n    option httpchk GET /health\n\
+         \x20   default-server check inter 100 fall 1 rise 1\n",
+        &(slow.server_line("maxconn 1") + &spare.server_line("backup")),
+    );
+    let backend = proxy.backend("be");
+    let url = proxy.url("/");
+    let first = {
+        let url = url.clone();
+        std::thread::spawn(move || get(&url))
+    };
+    assert!(wait_until(Duration::from_secs(2), || slow.hits() == 1));
+    // `slow` is full and still UP, so this request waits in the queue.
+    let queued = std::thread::spawn(move || get(&url));
+    assert!(wait_until(Duration::from_secs(2), || backend.queued() == 1));
+
+    slow.set_health_status(500);
+    let reply = queued.join().unwrap();
+    assert_eq!((reply.status, reply.server()), (200, Some("spare")));
+    assert_eq!(first.join().unwrap().server(), Some("slow"));
+    assert_eq!(slow.hits(), 1);
 }
