@@ -10,13 +10,16 @@
 
 mod acl;
 mod backend;
+pub mod builder;
 mod frontend;
 mod global;
 mod health;
+pub mod limits;
 mod rules;
 
 pub use acl::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern};
 pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, UriHashOptions};
+pub use builder::{BackendBuilder, BuildError, ConfigBuilder, FrontendBuilder, ServerBuilder};
 pub use frontend::{Bind, Frontend, StatsPage};
 pub use global::{Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr};
 pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};

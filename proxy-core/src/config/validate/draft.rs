@@ -117,7 +117,7 @@ impl ProxyDraft {
             stats: None,
             balance: Balance::RoundRobin,
             hash_type: HashType::default(),
-            retries: 3,
+            retries: crate::model::Backend::DEFAULT_RETRIES,
             retry_on: RetryOn::default(),
             redispatch: None,
             allbackups: false,

@@ -5,7 +5,7 @@ use super::super::diag::{Diags, Span};
 use super::super::sections::{Section, SectionKind};
 use super::super::units::suggestion;
 use super::draft::{LogEntry, ProxyDraft};
-use super::server::assign_ids;
+use crate::model::limits::assign_ids;
 use crate::model::{Backend, Config, Frontend, HealthCheck, LogTarget, Logging, Server};
 
 /// Fills `config` from the proxy drafts, in declaration order.

@@ -1,4 +1,4 @@
-//! `server <name> <addr>:<port> [options]` and `default-server [options]`, and server ids.
+//! `server <name> <addr>:<port> [options]` and `default-server [options]`.
 
 use super::super::keywords;
 use super::super::lexer::Line;
@@ -6,6 +6,7 @@ use super::super::units::{parse_int, parse_time};
 use super::addr::server_addr;
 use super::draft::{ProxyDraft, ServerDraft, ServerOptions};
 use super::Ctx;
+use crate::model::limits::{MAX_CHECK_COUNT, MAX_WEIGHT};
 use crate::model::{Observe, OnError};
 
 /// `default-server [options]`: presets for the `server` lines after it.
@@ -163,12 +164,12 @@ fn apply_option(
         "no-backup" => options.backup = false,
         "disabled" => options.disabled = true,
         "enabled" => options.disabled = false,
-        "weight" => options.weight = int(0, 256)?,
+        "weight" => options.weight = int(0, MAX_WEIGHT)?,
         "inter" => check.inter = time()?,
         "fastinter" => check.fastinter = Some(time()?),
         "downinter" => check.downinter = Some(time()?),
-        "rise" => check.rise = int(1, 100_000)?,
-        "fall" => check.fall = int(1, 100_000)?,
+        "rise" => check.rise = int(1, MAX_CHECK_COUNT)?,
+        "fall" => check.fall = int(1, MAX_CHECK_COUNT)?,
         "maxconn" => options.maxconn = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
         "maxqueue" => options.maxqueue = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
         "port" => {
@@ -195,7 +196,7 @@ fn apply_option(
                 }
             }
         }
-        "error-limit" => check.error_limit = int(1, 100_000)?,
+        "error-limit" => check.error_limit = int(1, MAX_CHECK_COUNT)?,
         "on-error" => {
             check.on_error = match value_or()? {
                 "fastinter" => OnError::FastInter,
@@ -222,52 +223,4 @@ fn apply_option(
         "check" | "no-check" | "backup" | "no-backup" | "disabled" | "enabled"
     );
     Ok(if takes_value { 2 } else { 1 })
-}
-
-/// Server ids: explicit `id N` values are kept; the others get the lowest free ids, in order.
-/// Returns the ids in server order and the indexes of servers whose explicit id is taken.
-pub(super) fn assign_ids(explicit: &[Option<u32>]) -> (Vec<u32>, Vec<usize>) {
-    let mut taken = std::collections::BTreeSet::new();
-    let mut duplicates = Vec::new();
-    for (index, id) in explicit.iter().enumerate() {
-        if let Some(id) = id {
-            if !taken.insert(*id) {
-                duplicates.push(index);
-            }
-        }
-    }
-    let mut next = 1;
-    let ids = explicit
-        .iter()
-        .map(|id| match id {
-            Some(id) => *id,
-            None => {
-                while taken.contains(&next) {
-                    next += 1;
-                }
-                taken.insert(next);
-                next
-            }
-        })
-        .collect();
-    (ids, duplicates)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn servers_without_ids_get_the_lowest_free_ones_in_order() {
-        let (ids, duplicates) = assign_ids(&[None, Some(2), None, Some(1), None]);
-        assert_eq!(ids, [3, 2, 4, 1, 5]);
-        assert!(duplicates.is_empty());
-    }
-
-    #[test]
-    fn a_repeated_explicit_id_is_reported() {
-        let (_, duplicates) = assign_ids(&[Some(7), None, Some(7)]);
-        assert_eq!(duplicates, [2]);
-    }
 }
