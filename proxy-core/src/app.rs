@@ -4,9 +4,8 @@ use crate::frontend::{Listener, Listeners};
 use crate::health::HealthChecks;
 use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
-use crate::tasks::Tasks;
+use crate::tasks::{Background, Tasks};
 use crate::{config, model, Error};
-use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -111,17 +110,18 @@ impl Proxy {
     }
 
     /// The proxy's background work as one future: the health checks of every server with
-    /// `check` (and, later, the stats socket). Nothing runs until it is polled; spawn it once,
-    /// next to serving the listeners. It never completes while there is work to do.
+    /// `check`. Nothing runs until it is polled: [`Background::spawn`] it next to serving the
+    /// data path and keep the handle (dropping it stops the checks). It never completes while
+    /// there is work to do.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), switchyard_core::Error> {
     /// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
-    /// tokio::spawn(proxy.background());
+    /// let _background = proxy.background().spawn();
     /// proxy.bind().await?.serve(std::future::pending()).await
     /// # }
     /// ```
-    pub fn background(&self) -> impl Future<Output = ()> + Send + 'static {
+    pub fn background(&self) -> Background {
         let mut tasks = Tasks::default();
         tasks.push(self.health.run());
         tasks.run()

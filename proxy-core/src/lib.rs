@@ -20,3 +20,4 @@ pub use app::Proxy;
 pub use error::{Error, ErrorKind};
 pub use frontend::Listeners;
 pub use proxy::{ClientAddr, ProxyBody, ProxyLayer, ProxyService};
+pub use tasks::{Background, BackgroundHandle};

@@ -17,7 +17,7 @@ pub(crate) async fn run(requests: Option<u32>) -> anyhow::Result<()> {
     let config = crate::check::report(config::load_str("demo.cfg", DEMO_CONFIG))
         .context("the embedded demo configuration is invalid")?;
     backends::start().await?;
-    let listeners = crate::serve::bind(config).await?;
+    let (listeners, _background) = crate::serve::bind(config).await?;
     let frontend = listeners
         .local_addrs()
         .first()
