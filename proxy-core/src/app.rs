@@ -2,10 +2,10 @@
 
 use crate::frontend::{Listener, Listeners};
 use crate::health::HealthChecks;
-use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
+use crate::proxy::{BackendPlan, Client, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
 use crate::tasks::{Background, Tasks};
-use crate::{config, model, Error};
+use crate::{config, model, Error, ProxyHandle};
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -26,6 +26,7 @@ pub struct Proxy {
     config: Arc<model::Config>,
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
+    backends: Arc<[BackendPlan]>,
     health: HealthChecks,
 }
 
@@ -61,6 +62,7 @@ impl Proxy {
             config: Arc::new(config),
             runtime,
             layers,
+            backends,
             health,
         })
     }
@@ -88,6 +90,28 @@ impl Proxy {
     /// The live state: servers, balancers, counters. Health checks and the admin API change it.
     pub fn runtime(&self) -> &Arc<Runtime> {
         &self.runtime
+    }
+
+    /// A load-balanced client for the servers of backend `backend` (see [`Client`]), or `None`
+    /// when there is no such backend. It shares the backend's live state, health checks,
+    /// counters and connection pool with the proxy's frontends.
+    pub fn client(&self, backend: &str) -> Option<Client> {
+        let frontend = model::Frontend::builder(backend)
+            .default_backend(backend)
+            .build()
+            .ok()?;
+        let plan = FrontendPlan::compile(
+            &frontend,
+            Arc::clone(&self.runtime),
+            Arc::clone(&self.backends),
+        )
+        .ok()?;
+        Some(Client::new(Arc::new(plan)))
+    }
+
+    /// A cloneable handle to change the live servers from code (see [`ProxyHandle`]).
+    pub fn handle(&self) -> ProxyHandle {
+        ProxyHandle::new(Arc::clone(&self.runtime))
     }
 
     /// The data path of the frontend called `frontend`, to put in front of an application's

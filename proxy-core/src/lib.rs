@@ -7,6 +7,7 @@
 mod app;
 pub mod balance;
 pub mod config;
+pub mod control;
 mod error;
 pub mod frontend;
 mod health;
@@ -17,7 +18,8 @@ pub mod runtime;
 mod tasks;
 
 pub use app::Proxy;
+pub use control::{ControlError, ProxyHandle};
 pub use error::{Error, ErrorKind};
 pub use frontend::Listeners;
-pub use proxy::{ClientAddr, ProxyBody, ProxyLayer, ProxyService};
+pub use proxy::{Client, ClientAddr, ProxyBody, ProxyLayer, ProxyService};
 pub use tasks::{Background, BackgroundHandle};

@@ -6,6 +6,7 @@
 use super::error::error_response;
 use super::forward::forward;
 use super::headers::strip_hop_by_hop;
+use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::{box_body, full_body, ClientAddr, ProxyBody};
 use crate::balance::PickCtx;
@@ -18,6 +19,7 @@ use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
 use http_body::Body;
 use std::net::{Ipv4Addr, SocketAddr};
+use tracing::Instrument;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
@@ -81,7 +83,8 @@ where
         headers: &parts.headers,
     };
     let close_upstream = conn_mode != ConnMode::KeepAlive;
-    let mut response = match forward(
+    let span = metrics::request_span(backend.name(), &parts);
+    let forwarded = forward(
         backend,
         backend_plan,
         &parts,
@@ -89,8 +92,9 @@ where
         &ctx,
         close_upstream,
     )
-    .await
-    {
+    .instrument(span)
+    .await;
+    let mut response = match forwarded {
         Ok(mut response) => {
             strip_hop_by_hop(response.headers_mut());
             if let Some(head) = &head {
@@ -105,6 +109,7 @@ where
         Err(error) => error_response(&error),
     };
     backend.counters.count_response(response.status().as_u16());
+    metrics::backend_response(backend.name(), response.status().as_u16());
     if conn_mode == ConnMode::Close {
         response
             .headers_mut()

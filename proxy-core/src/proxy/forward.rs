@@ -57,6 +57,7 @@ pub(crate) async fn forward(
     let mut retry = 0;
     loop {
         let server = Arc::clone(slot.server());
+        super::metrics::record_server(&server.name);
         let upstream_body = body.take().unwrap_or_else(empty_body);
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sent = plan.client.request(request);
@@ -71,6 +72,7 @@ pub(crate) async fn forward(
             Ok(response) => {
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
+                super::metrics::server_response(backend.name(), &server.name, status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
                     return Ok(response.map(|body| box_body(Guarded::new(body, slot))));
                 }

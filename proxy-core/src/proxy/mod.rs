@@ -20,10 +20,12 @@
 //! and `option forwardfor` adds no header.
 
 mod body;
+mod client;
 mod dispatch;
 mod error;
 mod forward;
 mod headers;
+mod metrics;
 mod plan;
 mod queue;
 #[cfg(test)]
@@ -31,6 +33,7 @@ mod queue;
 mod tests;
 
 pub use body::{box_body, BoxError, ProxyBody};
+pub use client::Client;
 
 pub(crate) use body::{full_body, Guarded};
 pub(crate) use dispatch::unrouted_response;
