@@ -24,8 +24,8 @@ pub use frontend::{Bind, Frontend, StatsPage};
 pub use global::{Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr};
 pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};
 pub use rules::{
-    ConnMode, FormatPart, ForwardFor, HttpOptions, LogFormat, RequestAction, RequestRule,
-    ResponseAction, ResponseRule, UseBackend,
+    ConnMode, FormatPart, ForwardFor, HeaderAction, HttpOptions, LogFormat, RequestAction,
+    RequestRule, ResponseRule, UseBackend,
 };
 
 use serde::{Deserialize, Serialize};
