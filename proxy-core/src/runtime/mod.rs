@@ -8,6 +8,7 @@
 mod backend;
 mod check;
 mod counters;
+pub mod diff;
 mod observe;
 mod server;
 
