@@ -47,9 +47,14 @@ impl Proxy {
         let layers = config
             .frontends
             .iter()
-            .map(|frontend| {
-                let plan =
-                    FrontendPlan::compile(frontend, Arc::clone(&runtime), Arc::clone(&backends))?;
+            .zip(runtime.frontends())
+            .map(|(frontend, state)| {
+                let plan = FrontendPlan::compile(
+                    frontend,
+                    Arc::clone(state),
+                    Arc::clone(&runtime),
+                    Arc::clone(&backends),
+                )?;
                 Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
             })
             .collect::<Result<_, Error>>()?;
@@ -119,7 +124,8 @@ impl Proxy {
     pub async fn bind(&self) -> Result<Listeners, Error> {
         let global = self.config.global.maxconn.map(semaphore);
         let mut listeners = Vec::new();
-        for (frontend, (_, layer)) in self.config.frontends.iter().zip(&self.layers) {
+        let frontends = self.config.frontends.iter().zip(self.runtime.frontends());
+        for ((frontend, state), (_, layer)) in frontends.zip(&self.layers) {
             let limits: Vec<Arc<Semaphore>> = frontend
                 .maxconn
                 .map(semaphore)
@@ -131,7 +137,7 @@ impl Proxy {
                     .await
                     .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
                 listeners.push(Listener {
-                    frontend: frontend.name.clone(),
+                    frontend: Arc::clone(state),
                     socket,
                     service: layer.layer(crate::frontend::NoBackend),
                     timeouts: crate::frontend::ClientTimeouts::of(&frontend.timeouts),

@@ -13,6 +13,7 @@ pub mod model;
 pub mod proxy;
 pub mod routing;
 pub mod runtime;
+pub mod stats;
 
 pub use app::Proxy;
 pub use error::{Error, ErrorKind};

@@ -11,11 +11,13 @@
 //!   connections still open after [`GRACE_PERIOD`] are cut.
 
 mod connection;
+mod counting_io;
 pub(crate) use connection::NoBackend;
 pub(crate) use timed_io::ClientTimeouts;
 mod timed_io;
 
 use crate::proxy::ProxyService;
+use crate::runtime::FrontendState;
 use connection::serve_connection;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -41,7 +43,7 @@ pub struct Listeners {
 /// One bound address of a frontend.
 #[derive(Debug)]
 pub(crate) struct Listener {
-    pub(crate) frontend: String,
+    pub(crate) frontend: Arc<FrontendState>,
     pub(crate) socket: TcpListener,
     pub(crate) service: ProxyService<NoBackend>,
     pub(crate) timeouts: ClientTimeouts,
@@ -59,7 +61,7 @@ impl Listeners {
     pub fn local_addrs(&self) -> Vec<(String, SocketAddr)> {
         self.listeners
             .iter()
-            .filter_map(|l| Some((l.frontend.clone(), l.socket.local_addr().ok()?)))
+            .filter_map(|l| Some((l.frontend.name().to_owned(), l.socket.local_addr().ok()?)))
             .collect()
     }
 
@@ -107,13 +109,17 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                     let service = listener.service.clone();
                     let stopped = stop.clone();
                     let timeouts = listener.timeouts;
+                    let frontend = Arc::clone(&listener.frontend);
+                    frontend.counters.open_session();
                     connections.spawn(async move {
-                        serve_connection(stream, peer, service, timeouts, stopped).await;
+                        let io = counting_io::CountingIo::new(stream, Arc::clone(&frontend));
+                        serve_connection(io, peer, service, timeouts, stopped).await;
+                        frontend.counters.close_session();
                         drop(permits);
                     });
                 }
                 Err(error) => {
-                    tracing::warn!(frontend = %listener.frontend, %error, "accept failed");
+                    tracing::warn!(frontend = listener.frontend.name(), %error, "accept failed");
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
                 }
             },

@@ -11,7 +11,6 @@ use super::{box_body, full_body, ClientAddr, ProxyBody};
 use crate::balance::PickCtx;
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
-use crate::runtime::BackendCounters;
 use bytes::Bytes;
 use http::header::{HeaderValue, CONNECTION};
 use http::request::Parts;
@@ -55,7 +54,7 @@ where
         // The router only returns indices of existing backends; answer sanely regardless.
         return Dispatch::Answered(error_response(&super::ProxyError::NoServer));
     };
-    BackendCounters::bump(&backend.counters.requests);
+    backend.counters.count_request();
     if let RuleVerdict::Respond(answer) = backend_plan.request_rules.apply(&mut parts, client_addr)
     {
         backend.counters.count_response(answer.status().as_u16());

@@ -8,10 +8,10 @@
 
 use super::body::{empty_body, Guarded};
 use super::plan::BackendPlan;
-use super::queue::acquire_slot;
+use super::queue::{acquire_slot, QueueSlot};
 use super::{box_body, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
-use crate::runtime::{BackendCounters, BackendState};
+use crate::runtime::{BackendState, Counters};
 use http::header::{HeaderValue, CONNECTION, HOST};
 use http::request::Parts;
 use http::uri::{PathAndQuery, Scheme};
@@ -54,22 +54,34 @@ pub(crate) async fn forward(
         let request = upstream_request(parts, slot.server().addr(), upstream_body, close_upstream)?;
         let sent = plan.client.request(request);
         let outcome = match timeouts.server {
-            Some(limit) => tokio::time::timeout(limit, sent)
-                .await
-                .map_err(|_| ProxyError::ServerTimeout)?,
+            Some(limit) => match tokio::time::timeout(limit, sent).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    count_on_both(backend, &slot, |c| &c.response_errors);
+                    return Err(ProxyError::ServerTimeout);
+                }
+            },
             None => sent.await,
         };
         let error = match outcome {
-            Ok(response) => return Ok(response.map(|body| box_body(Guarded::new(body, slot)))),
+            Ok(response) => {
+                slot.server()
+                    .counters
+                    .count_response(response.status().as_u16());
+                return Ok(response.map(|body| box_body(Guarded::new(body, slot))));
+            }
             Err(error) if error.is_connect() => error,
-            Err(error) => return Err(ProxyError::BadResponse(error)),
+            Err(error) => {
+                count_on_both(backend, &slot, |c| &c.response_errors);
+                return Err(ProxyError::BadResponse(error));
+            }
         };
-        BackendCounters::bump(&backend.counters.connect_errors);
+        count_on_both(backend, &slot, |c| &c.connect_errors);
         if retry >= retries {
             return Err(ProxyError::Connect(error));
         }
         retry += 1;
-        BackendCounters::bump(&backend.counters.retries);
+        count_on_both(backend, &slot, |c| &c.retries);
         tracing::debug!(backend = backend.name(), server = %slot.server().name, %error, retry, "connection failed, retrying");
         tokio::time::sleep(
             timeouts
@@ -78,14 +90,26 @@ pub(crate) async fn forward(
         )
         .await;
         if redispatch_now(model.redispatch, retry, retries) {
-            let previous = slot.server().id;
+            let previous = Arc::clone(slot.server());
             drop(slot);
-            slot = acquire_slot(backend, ctx, Some(previous), queue_wait).await?;
-            if slot.server().id != previous {
-                BackendCounters::bump(&backend.counters.redispatches);
+            slot = acquire_slot(backend, ctx, Some(previous.id), queue_wait).await?;
+            if slot.server().id != previous.id {
+                Counters::bump(&backend.counters.redispatches);
+                Counters::bump(&previous.counters.redispatches);
             }
         }
     }
+}
+
+/// Adds one to the same counter of the backend and of the slot's server (HAProxy counts
+/// `econ`, `eresp`, `wretr` on both rows).
+fn count_on_both(
+    backend: &BackendState,
+    slot: &QueueSlot,
+    counter: impl Fn(&Counters) -> &std::sync::atomic::AtomicU64,
+) {
+    Counters::bump(counter(&backend.counters));
+    Counters::bump(counter(&slot.server().counters));
 }
 
 /// Whether retry number `retry` (1-based, of `retries`) goes to another server.

@@ -120,13 +120,14 @@ where
         let plan = Arc::clone(&self.plan);
         let fallback = self.fallback.clone();
         Box::pin(async move {
-            match dispatch(&plan, request).await {
-                Dispatch::Answered(response) => Ok(response),
-                Dispatch::Unrouted(request) => {
-                    let response = fallback.oneshot(request).await?;
-                    Ok(response.map(box_body))
-                }
-            }
+            let counters = &plan.frontend.counters;
+            counters.count_request();
+            let response = match dispatch(&plan, request).await {
+                Dispatch::Answered(response) => response,
+                Dispatch::Unrouted(request) => fallback.oneshot(request).await?.map(box_body),
+            };
+            counters.count_response(response.status().as_u16());
+            Ok(response)
         })
     }
 }

@@ -7,7 +7,7 @@
 use super::ProxyBody;
 use crate::model::{self, ConnMode};
 use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
-use crate::runtime::Runtime;
+use crate::runtime::{FrontendState, Runtime};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -54,6 +54,7 @@ impl BackendPlan {
 /// One frontend's routes and compiled rules, with every backend's plan.
 #[derive(Debug)]
 pub(crate) struct FrontendPlan {
+    pub(crate) frontend: Arc<FrontendState>,
     pub(crate) runtime: Arc<Runtime>,
     pub(crate) backends: Arc<[BackendPlan]>,
     pub(crate) router: Router,
@@ -64,10 +65,11 @@ pub(crate) struct FrontendPlan {
 }
 
 impl FrontendPlan {
-    /// Compiles `frontend`'s routes and rules; `backends` are the plans of the runtime's backends,
-    /// in the same order.
+    /// Compiles `frontend`'s routes and rules; `state` is its live state, `backends` are the
+    /// plans of the runtime's backends, in the same order.
     pub(crate) fn compile(
         frontend: &model::Frontend,
+        state: Arc<FrontendState>,
         runtime: Arc<Runtime>,
         backends: Arc<[BackendPlan]>,
     ) -> Result<FrontendPlan, RoutingError> {
@@ -79,6 +81,7 @@ impl FrontendPlan {
             response_rules: ResponseRules::compile(&frontend.response_rules, &acls)?,
             forwardfor: compile_forwardfor(&frontend.http)?,
             conn_mode: frontend.http.conn_mode,
+            frontend: state,
             runtime,
             backends,
         })

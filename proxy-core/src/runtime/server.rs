@@ -1,5 +1,6 @@
 //! Live state of one server: admin/operational state, weight and load, all atomics.
 
+use super::Counters;
 use crate::model;
 use arc_swap::ArcSwap;
 use std::net::SocketAddr;
@@ -61,6 +62,8 @@ pub struct ServerState {
     inflight: AtomicU32,
     /// Requests this server was chosen for (HAProxy's `lbtot`).
     pub picked: AtomicU64,
+    /// Requests served (`scur`, `stot`), responses and errors.
+    pub counters: Counters,
 }
 
 impl ServerState {
@@ -84,6 +87,7 @@ impl ServerState {
             weight: AtomicU32::new(server.weight),
             inflight: AtomicU32::new(0),
             picked: AtomicU64::new(0),
+            counters: Counters::default(),
         }
     }
 
@@ -149,10 +153,11 @@ impl ServerState {
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < max).then_some(n + 1)
             })
-            .ok()
-            .map(|_| ServerSlot {
-                server: Arc::clone(self),
-            })
+            .ok()?;
+        self.counters.open_session();
+        Some(ServerSlot {
+            server: Arc::clone(self),
+        })
     }
 }
 
@@ -172,5 +177,6 @@ impl ServerSlot {
 impl Drop for ServerSlot {
     fn drop(&mut self) {
         self.server.inflight.fetch_sub(1, Ordering::AcqRel);
+        self.server.counters.close_session();
     }
 }
