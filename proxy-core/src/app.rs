@@ -1,5 +1,6 @@
 //! The top-level [`Proxy`]: a model turned into a runtime, per-frontend layers and listeners.
 
+use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
 use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
@@ -109,7 +110,8 @@ impl Proxy {
             .map(|(_, layer)| layer.clone())
     }
 
-    /// Binds every `bind` address of every frontend. Serve them with [`Listeners::serve`].
+    /// Binds every `bind` address of every frontend and every `stats socket`. Serve them with
+    /// [`Listeners::serve`].
     ///
     /// Fails (with [`Error::is_bind`]) when an address is in use or not allowed.
     ///
@@ -145,7 +147,8 @@ impl Proxy {
                 });
             }
         }
-        Ok(Listeners::new(listeners))
+        let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
+        Ok(Listeners::new(listeners, admin))
     }
 }
 

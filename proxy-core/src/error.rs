@@ -40,6 +40,11 @@ enum Inner {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("stats socket {addr}: cannot bind: {source}")]
+    BindStats {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -47,7 +52,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self.inner {
             Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) => ErrorKind::Config,
-            Inner::Bind { .. } => ErrorKind::Bind,
+            Inner::Bind { .. } | Inner::BindStats { .. } => ErrorKind::Bind,
         }
     }
 
@@ -66,6 +71,17 @@ impl Error {
             inner: Inner::Bind {
                 frontend: frontend.to_owned(),
                 addr,
+                source,
+            },
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn bind_stats(addr: impl fmt::Display, source: std::io::Error) -> Error {
+        Error {
+            inner: Inner::BindStats {
+                addr: addr.to_string(),
                 source,
             },
         }

@@ -4,6 +4,7 @@
 //! then either [`Proxy::bind`] its frontends and serve them, or take one frontend's
 //! [`Proxy::layer`] and put it in front of your own tower service.
 
+mod admin;
 mod app;
 pub mod balance;
 pub mod config;

@@ -10,11 +10,13 @@
 
 mod backend;
 mod binary;
+mod cli;
 mod client;
 mod process;
 
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::switchyard_bin;
+pub use cli::{CliAddr, Interactive};
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use process::{free_port, run_to_exit, wait_for_port, ProxyProcess};
 

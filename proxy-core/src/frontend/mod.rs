@@ -16,6 +16,7 @@ pub(crate) use connection::NoBackend;
 pub(crate) use timed_io::ClientTimeouts;
 mod timed_io;
 
+use crate::admin::AdminSockets;
 use crate::proxy::ProxyService;
 use crate::runtime::FrontendState;
 use connection::serve_connection;
@@ -38,6 +39,7 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 #[derive(Debug)]
 pub struct Listeners {
     listeners: Vec<Listener>,
+    admin: AdminSockets,
 }
 
 /// One bound address of a frontend.
@@ -52,8 +54,8 @@ pub(crate) struct Listener {
 }
 
 impl Listeners {
-    pub(crate) fn new(listeners: Vec<Listener>) -> Listeners {
-        Listeners { listeners }
+    pub(crate) fn new(listeners: Vec<Listener>, admin: AdminSockets) -> Listeners {
+        Listeners { listeners, admin }
     }
 
     /// The frontend name and local address of each listener (the real port when a `bind`
@@ -65,8 +67,9 @@ impl Listeners {
             .collect()
     }
 
-    /// Serves every listener until `shutdown` completes, then stops gracefully: no new
-    /// connections, requests in flight finish (for at most [`GRACE_PERIOD`]).
+    /// Serves every listener and stats socket until `shutdown` completes, then stops
+    /// gracefully: no new connections, requests in flight finish (for at most
+    /// [`GRACE_PERIOD`]); stats socket sessions are closed.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), switchyard_core::Error> {
@@ -81,6 +84,7 @@ impl Listeners {
         for listener in self.listeners {
             loops.spawn(accept_loop(listener, stopped.clone()));
         }
+        loops.spawn(self.admin.serve(stopped.clone()));
         shutdown.await;
         // Receivers live in the tasks; a send error only means they all ended already.
         let _ = stop.send(true);

@@ -6,6 +6,7 @@
 //! rebuild the balancer snapshot off the request path.
 
 mod backend;
+mod clock;
 mod counters;
 mod frontend;
 mod rate;
@@ -58,9 +59,12 @@ impl Runtime {
             .frontends
             .iter()
             .zip(FIRST_PROXY_ID..)
-            .map(|(frontend, iid)| Arc::new(FrontendState::from_model(frontend, iid, &config.global)))
+            .map(|(frontend, iid)| {
+                Arc::new(FrontendState::from_model(frontend, iid, &config.global))
+            })
             .collect();
-        let mut next_iid = FIRST_PROXY_ID.saturating_add(u32::try_from(frontends.len()).unwrap_or(0));
+        let mut next_iid =
+            FIRST_PROXY_ID.saturating_add(u32::try_from(frontends.len()).unwrap_or(0));
         let mut backends: Vec<Arc<BackendState>> = Vec::with_capacity(config.backends.len());
         for backend in &config.backends {
             if backends.iter().any(|b| b.name() == backend.name) {

@@ -51,11 +51,13 @@ pub struct ServerState {
     pub puid: u32,
     /// `backup` keyword.
     pub backup: bool,
-    /// `maxconn`: most concurrent requests; `None` = unlimited.
-    pub maxconn: Option<u32>,
     /// The weight the configuration gave.
     pub initial_weight: u32,
     addr: ArcSwap<SocketAddr>,
+    /// `maxconn`: most concurrent requests; 0 = unlimited.
+    maxconn: AtomicU32,
+    /// When the admin or health state last changed, in [`super::clock`] seconds.
+    changed_at: AtomicU64,
     admin: AtomicU8,
     up: AtomicBool,
     weight: AtomicU32,
@@ -79,9 +81,10 @@ impl ServerState {
             name: server.name.clone(),
             puid: server.id,
             backup: server.backup,
-            maxconn: server.maxconn,
             initial_weight: server.weight,
             addr: ArcSwap::from_pointee(server.addr),
+            maxconn: AtomicU32::new(server.maxconn.unwrap_or(0)),
+            changed_at: AtomicU64::new(super::clock::now_secs()),
             admin: AtomicU8::new(admin as u8),
             up: AtomicBool::new(true),
             weight: AtomicU32::new(server.weight),
@@ -108,7 +111,29 @@ impl ServerState {
 
     /// Sets the operator state. Callers then refresh the backend's selection.
     pub fn set_admin_state(&self, state: AdminState) {
-        self.admin.store(state as u8, Ordering::Release);
+        if self.admin.swap(state as u8, Ordering::AcqRel) != state as u8 {
+            self.mark_changed();
+        }
+    }
+
+    fn mark_changed(&self) {
+        self.changed_at
+            .store(super::clock::now_secs(), Ordering::Release);
+    }
+
+    /// Seconds since the admin or health state last changed (HAProxy's `lastchg`).
+    pub fn secs_since_change(&self) -> u64 {
+        super::clock::now_secs().saturating_sub(self.changed_at.load(Ordering::Acquire))
+    }
+
+    /// `maxconn`: the most requests served at once; `None` = unlimited.
+    pub fn maxconn(&self) -> Option<u32> {
+        Some(self.maxconn.load(Ordering::Acquire)).filter(|&max| max > 0)
+    }
+
+    /// Changes `maxconn` (the admin API's `set maxconn server`); 0 removes the limit.
+    pub fn set_maxconn(&self, maxconn: u32) {
+        self.maxconn.store(maxconn, Ordering::Release);
     }
 
     /// Whether health checks consider the server up.
@@ -118,7 +143,9 @@ impl ServerState {
 
     /// Sets the health state. Callers then refresh the backend's selection.
     pub fn set_up(&self, up: bool) {
-        self.up.store(up, Ordering::Release);
+        if self.up.swap(up, Ordering::AcqRel) != up {
+            self.mark_changed();
+        }
     }
 
     /// The current (user) weight, 0 to 256.
@@ -143,12 +170,12 @@ impl ServerState {
 
     /// Whether `maxconn` is reached.
     pub fn is_full(&self) -> bool {
-        self.maxconn.is_some_and(|max| self.inflight() >= max)
+        self.maxconn().is_some_and(|max| self.inflight() >= max)
     }
 
     /// Takes a request slot if `maxconn` allows; the slot is given back when the guard drops.
     pub fn try_acquire(self: &Arc<Self>) -> Option<ServerSlot> {
-        let max = self.maxconn.unwrap_or(u32::MAX);
+        let max = self.maxconn().unwrap_or(u32::MAX);
         self.inflight
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < max).then_some(n + 1)

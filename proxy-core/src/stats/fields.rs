@@ -6,26 +6,133 @@
 
 /// Every column of `show stat`, in order.
 pub(crate) const COLUMNS: [&str; 128] = [
-    "pxname", "svname", "qcur", "qmax", "scur", "smax", "slim", "stot", "bin", "bout", "dreq",
-    "dresp", "ereq", "econ", "eresp", "wretr", "wredis", "status", "weight", "act", "bck",
-    "chkfail", "chkdown", "lastchg", "downtime", "qlimit", "pid", "iid", "sid", "throttle",
-    "lbtot", "tracked", "type", "rate", "rate_lim", "rate_max", "check_status", "check_code",
-    "check_duration", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other",
-    "hanafail", "req_rate", "req_rate_max", "req_tot", "cli_abrt", "srv_abrt", "comp_in",
-    "comp_out", "comp_byp", "comp_rsp", "lastsess", "last_chk", "last_agt", "qtime", "ctime",
-    "rtime", "ttime", "agent_status", "agent_code", "agent_duration", "check_desc", "agent_desc",
-    "check_rise", "check_fall", "check_health", "agent_rise", "agent_fall", "agent_health",
-    "addr", "cookie", "mode", "algo", "conn_rate", "conn_rate_max", "conn_tot", "intercepted",
-    "dcon", "dses", "wrew", "connect", "reuse", "cache_lookups", "cache_hits", "srv_icur",
-    "src_ilim", "qtime_max", "ctime_max", "rtime_max", "ttime_max", "eint", "idle_conn_cur",
-    "safe_conn_cur", "used_conn_cur", "need_conn_est", "uweight", "agg_server_status",
-    "agg_server_check_status", "agg_check_status", "-", "ssl_sess", "ssl_reused_sess",
-    "ssl_failed_handshake", "h2_headers_rcvd", "h2_data_rcvd", "h2_settings_rcvd",
-    "h2_rst_stream_rcvd", "h2_goaway_rcvd", "h2_detected_conn_protocol_errors",
-    "h2_detected_strm_protocol_errors", "h2_rst_stream_resp", "h2_goaway_resp",
-    "h2_open_connections", "h2_backend_open_streams", "h2_total_connections",
-    "h2_backend_total_streams", "h1_open_connections", "h1_open_streams", "h1_total_connections",
-    "h1_total_streams", "h1_bytes_in", "h1_bytes_out", "h1_spliced_bytes_in",
+    "pxname",
+    "svname",
+    "qcur",
+    "qmax",
+    "scur",
+    "smax",
+    "slim",
+    "stot",
+    "bin",
+    "bout",
+    "dreq",
+    "dresp",
+    "ereq",
+    "econ",
+    "eresp",
+    "wretr",
+    "wredis",
+    "status",
+    "weight",
+    "act",
+    "bck",
+    "chkfail",
+    "chkdown",
+    "lastchg",
+    "downtime",
+    "qlimit",
+    "pid",
+    "iid",
+    "sid",
+    "throttle",
+    "lbtot",
+    "tracked",
+    "type",
+    "rate",
+    "rate_lim",
+    "rate_max",
+    "check_status",
+    "check_code",
+    "check_duration",
+    "hrsp_1xx",
+    "hrsp_2xx",
+    "hrsp_3xx",
+    "hrsp_4xx",
+    "hrsp_5xx",
+    "hrsp_other",
+    "hanafail",
+    "req_rate",
+    "req_rate_max",
+    "req_tot",
+    "cli_abrt",
+    "srv_abrt",
+    "comp_in",
+    "comp_out",
+    "comp_byp",
+    "comp_rsp",
+    "lastsess",
+    "last_chk",
+    "last_agt",
+    "qtime",
+    "ctime",
+    "rtime",
+    "ttime",
+    "agent_status",
+    "agent_code",
+    "agent_duration",
+    "check_desc",
+    "agent_desc",
+    "check_rise",
+    "check_fall",
+    "check_health",
+    "agent_rise",
+    "agent_fall",
+    "agent_health",
+    "addr",
+    "cookie",
+    "mode",
+    "algo",
+    "conn_rate",
+    "conn_rate_max",
+    "conn_tot",
+    "intercepted",
+    "dcon",
+    "dses",
+    "wrew",
+    "connect",
+    "reuse",
+    "cache_lookups",
+    "cache_hits",
+    "srv_icur",
+    "src_ilim",
+    "qtime_max",
+    "ctime_max",
+    "rtime_max",
+    "ttime_max",
+    "eint",
+    "idle_conn_cur",
+    "safe_conn_cur",
+    "used_conn_cur",
+    "need_conn_est",
+    "uweight",
+    "agg_server_status",
+    "agg_server_check_status",
+    "agg_check_status",
+    "-",
+    "ssl_sess",
+    "ssl_reused_sess",
+    "ssl_failed_handshake",
+    "h2_headers_rcvd",
+    "h2_data_rcvd",
+    "h2_settings_rcvd",
+    "h2_rst_stream_rcvd",
+    "h2_goaway_rcvd",
+    "h2_detected_conn_protocol_errors",
+    "h2_detected_strm_protocol_errors",
+    "h2_rst_stream_resp",
+    "h2_goaway_resp",
+    "h2_open_connections",
+    "h2_backend_open_streams",
+    "h2_total_connections",
+    "h2_backend_total_streams",
+    "h1_open_connections",
+    "h1_open_streams",
+    "h1_total_connections",
+    "h1_total_streams",
+    "h1_bytes_in",
+    "h1_bytes_out",
+    "h1_spliced_bytes_in",
     "h1_spliced_bytes_out",
 ];
 
@@ -57,13 +164,13 @@ pub(crate) const META: [Option<(&str, &str)>; 103] = [
     Some(("MCP", "u64")), // chkdown
     Some(("MAP", "u32")), // lastchg
     Some(("MCP", "u32")), // downtime
-    None, // qlimit
+    None,                 // qlimit
     Some(("KGP", "u32")), // pid
     Some(("KGS", "u32")), // iid
     Some(("KGS", "u32")), // sid
-    None, // throttle
+    None,                 // throttle
     Some(("MCP", "u64")), // lbtot
-    None, // tracked
+    None,                 // tracked
     Some(("CGS", "u32")), // type
     Some(("MRP", "u32")), // rate
     Some(("CLP", "u32")), // rate_lim
@@ -77,7 +184,7 @@ pub(crate) const META: [Option<(&str, &str)>; 103] = [
     Some(("MCP", "u64")), // hrsp_4xx
     Some(("MCP", "u64")), // hrsp_5xx
     Some(("MCP", "u64")), // hrsp_other
-    None, // hanafail
+    None,                 // hanafail
     Some(("MRP", "u32")), // req_rate
     Some(("MMP", "u32")), // req_rate_max
     Some(("MCP", "u64")), // req_tot
@@ -89,24 +196,24 @@ pub(crate) const META: [Option<(&str, &str)>; 103] = [
     Some(("MCP", "u64")), // comp_rsp
     Some(("MAP", "s32")), // lastsess
     Some(("MOP", "str")), // last_chk
-    None, // last_agt
+    None,                 // last_agt
     Some(("MaP", "u32")), // qtime
     Some(("MaP", "u32")), // ctime
     Some(("MaP", "u32")), // rtime
     Some(("MaP", "u32")), // ttime
-    None, // agent_status
-    None, // agent_code
-    None, // agent_duration
+    None,                 // agent_status
+    None,                 // agent_code
+    None,                 // agent_duration
     Some(("MOP", "str")), // check_desc
-    None, // agent_desc
+    None,                 // agent_desc
     Some(("CGS", "u32")), // check_rise
     Some(("CGS", "u32")), // check_fall
     Some(("CGS", "u32")), // check_health
-    None, // agent_rise
-    None, // agent_fall
-    None, // agent_health
+    None,                 // agent_rise
+    None,                 // agent_fall
+    None,                 // agent_health
     Some(("CGS", "str")), // addr
-    None, // cookie
+    None,                 // cookie
     Some(("CGS", "str")), // mode
     Some(("CGS", "str")), // algo
     Some(("MRP", "u32")), // conn_rate
@@ -121,7 +228,7 @@ pub(crate) const META: [Option<(&str, &str)>; 103] = [
     Some(("MCP", "u64")), // cache_lookups
     Some(("MCP", "u64")), // cache_hits
     Some(("MGP", "u32")), // srv_icur
-    None, // src_ilim
+    None,                 // src_ilim
     Some(("MMP", "u32")), // qtime_max
     Some(("MMP", "u32")), // ctime_max
     Some(("MMP", "u32")), // rtime_max

@@ -69,7 +69,9 @@ pub(crate) fn typed(rows: &[Row]) -> String {
 }
 
 /// The filled fields of a row: position, name, tags, type and value.
-fn fields(row: &Row) -> impl Iterator<Item = (usize, &'static str, &'static str, &'static str, &Value)> {
+fn fields(
+    row: &Row,
+) -> impl Iterator<Item = (usize, &'static str, &'static str, &'static str, &Value)> {
     row.values
         .iter()
         .enumerate()

@@ -115,7 +115,14 @@ impl Row {
         self.counter("stot", &counters.total);
         self.num("rate", clamp(counters.session_rate.read()));
         self.num("rate_max", clamp(counters.session_rate.max()));
-        let classes = ["hrsp_other", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx"];
+        let classes = [
+            "hrsp_other",
+            "hrsp_1xx",
+            "hrsp_2xx",
+            "hrsp_3xx",
+            "hrsp_4xx",
+            "hrsp_5xx",
+        ];
         for (class, column) in (0..).zip(classes) {
             self.num(column, clamp(counters.responses(class)));
         }
@@ -163,7 +170,13 @@ pub(crate) fn rows(runtime: &Runtime) -> Vec<Row> {
 
 fn frontend_row(frontend: &FrontendState) -> Row {
     let counters = &frontend.counters;
-    let mut row = Row::new(Kind::Frontend, frontend.iid(), 0, frontend.name(), "FRONTEND");
+    let mut row = Row::new(
+        Kind::Frontend,
+        frontend.iid(),
+        0,
+        frontend.name(),
+        "FRONTEND",
+    );
     row.traffic(counters);
     if let Some(limit) = frontend.maxconn() {
         row.num("slim", i64::from(limit));
@@ -181,13 +194,20 @@ fn frontend_row(frontend: &FrontendState) -> Row {
 }
 
 fn server_row(backend: &BackendState, server: &ServerState) -> Row {
-    let mut row = Row::new(Kind::Server, backend.iid(), server.puid, backend.name(), &server.name);
+    let mut row = Row::new(
+        Kind::Server,
+        backend.iid(),
+        server.puid,
+        backend.name(),
+        &server.name,
+    );
     row.traffic(&server.counters);
     row.server_side(&server.counters);
-    if let Some(limit) = server.maxconn {
+    if let Some(limit) = server.maxconn() {
         row.num("slim", i64::from(limit));
     }
     row.text("status", server_status(backend, server));
+    row.num("lastchg", clamp(server.secs_since_change()));
     row.num("weight", i64::from(server.weight()));
     row.num("uweight", i64::from(server.weight()));
     row.num("act", i64::from(!server.backup));

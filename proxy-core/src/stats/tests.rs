@@ -49,7 +49,11 @@ fn csv_rows_have_the_header_s_column_count_and_haproxy_s_row_order() {
 #[test]
 fn fresh_rows_match_the_reference_where_switchyard_tracks_the_column() {
     let csv = show_stat(&runtime(), &StatFilter::default(), StatFormat::Csv);
-    let ours: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let ours: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     let column = |name: &str| {
         FIXTURE_CSV
             .lines()
