@@ -57,6 +57,11 @@ fn behaviour_changing_keywords_are_not_supported_yet() {
             "t.cfg:11: 'option abortonclose' is not supported yet (in 'backend b' section)",
         ]
     );
+    let errors = errors_of(&proxies("  stats admin if TRUE", ""));
+    assert_eq!(
+        errors,
+        ["t.cfg:8: 'stats admin' is not supported yet (in 'frontend f' section)"]
+    );
 }
 
 #[test]
