@@ -1,8 +1,6 @@
 //! Frontends: where clients connect, and how their requests are routed.
 
-use super::{
-    Acl, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend,
-};
+use super::{Acl, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 

@@ -42,6 +42,13 @@ where
     if let RuleVerdict::Respond(answer) = plan.request_rules.apply(&mut parts, client_addr) {
         return Dispatch::Answered(answer.map(full_body));
     }
+    if let Some(page) = &plan.stats {
+        let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        if page.is_for(target) {
+            let answer = page.respond(&plan.runtime, target, &parts.headers);
+            return Dispatch::Answered(answer.map(full_body));
+        }
+    }
     let Some(index) = plan
         .router
         .route(&RequestInfo::from_parts(&parts, client_addr))

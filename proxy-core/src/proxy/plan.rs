@@ -8,6 +8,7 @@ use super::ProxyBody;
 use crate::model::{self, ConnMode};
 use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
 use crate::runtime::{FrontendState, Runtime};
+use crate::stats::StatsPage;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -55,6 +56,8 @@ impl BackendPlan {
 #[derive(Debug)]
 pub(crate) struct FrontendPlan {
     pub(crate) frontend: Arc<FrontendState>,
+    /// `stats uri`: the statistics page this frontend serves.
+    pub(crate) stats: Option<StatsPage>,
     pub(crate) runtime: Arc<Runtime>,
     pub(crate) backends: Arc<[BackendPlan]>,
     pub(crate) router: Router,
@@ -82,6 +85,7 @@ impl FrontendPlan {
             forwardfor: compile_forwardfor(&frontend.http)?,
             conn_mode: frontend.http.conn_mode,
             frontend: state,
+            stats: frontend.stats.as_ref().map(StatsPage::new),
             runtime,
             backends,
         })

@@ -2,12 +2,16 @@
 //!
 //! `show stat` in its CSV, `typed` and JSON forms (byte-compatible header and column order with
 //! HAProxy 2.6, empty fields where Switchyard does not track a column), with HAProxy's filters
-//! (`<proxy> <type> <sid>`, `up`, `no-maint`). The stats socket (`admin`) and the stats page
-//! serve these texts.
+//! (`<proxy> <type> <sid>`, `up`, `no-maint`), and the statistics page ([`StatsPage`]: HTML,
+//! `;csv`, `;json`). The stats socket (`admin`) and the page serve these texts.
 
 mod fields;
+mod html;
+mod page;
 mod render;
 mod rows;
+
+pub use page::StatsPage;
 
 use crate::runtime::{AdminState, Runtime};
 use rows::Kind;
@@ -49,15 +53,20 @@ pub enum StatFormat {
 /// assert!(csv.starts_with("# pxname,svname,qcur,"));
 /// ```
 pub fn show_stat(runtime: &Runtime, filter: &StatFilter, format: StatFormat) -> String {
-    let rows: Vec<rows::Row> = rows::rows(runtime)
-        .into_iter()
-        .filter(|row| keep(runtime, filter, row))
-        .collect();
+    let rows = filtered_rows(runtime, filter);
     match format {
         StatFormat::Csv => render::csv(&rows),
         StatFormat::Typed => render::typed(&rows),
         StatFormat::Json => render::json(&rows),
     }
+}
+
+/// The rows `filter` keeps.
+fn filtered_rows(runtime: &Runtime, filter: &StatFilter) -> Vec<rows::Row> {
+    rows::rows(runtime)
+        .into_iter()
+        .filter(|row| keep(runtime, filter, row))
+        .collect()
 }
 
 fn keep(runtime: &Runtime, filter: &StatFilter, row: &rows::Row) -> bool {

@@ -88,8 +88,17 @@ impl Row {
         row
     }
 
+    /// The value of `column` as text; empty when the row has none.
+    pub(crate) fn text_of(&self, column: &str) -> String {
+        match position(column).and_then(|p| self.values.get(p)) {
+            Some(Some(Value::Str(text))) => text.clone(),
+            Some(Some(Value::Num(n))) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
     fn set(&mut self, column: &str, value: Value) {
-        let position = COLUMNS[..META.len()].iter().position(|c| *c == column);
+        let position = position(column);
         debug_assert!(position.is_some(), "unknown stats column {column}");
         if let Some(slot) = position.and_then(|p| self.values.get_mut(p)) {
             *slot = Some(value);
@@ -135,6 +144,11 @@ impl Row {
         self.counter("wretr", &counters.retries);
         self.counter("wredis", &counters.redispatches);
     }
+}
+
+/// The position of a general column.
+fn position(column: &str) -> Option<usize> {
+    COLUMNS[..META.len()].iter().position(|c| *c == column)
 }
 
 fn load(counter: &AtomicU64) -> i64 {
