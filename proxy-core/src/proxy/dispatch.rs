@@ -11,6 +11,8 @@ use super::{box_body, full_body, ClientAddr, ProxyBody};
 use crate::balance::PickCtx;
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
+use crate::runtime::Runtime;
+use crate::stats::exporter_response;
 use bytes::Bytes;
 use http::header::{HeaderValue, CONNECTION};
 use http::request::Parts;
@@ -39,8 +41,9 @@ where
     let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
     let (mut parts, body) = request.into_parts();
 
-    if let RuleVerdict::Respond(answer) = plan.request_rules.apply(&mut parts, client_addr) {
-        return Dispatch::Answered(answer.map(full_body));
+    let verdict = plan.request_rules.apply(&mut parts, client_addr);
+    if let Some(answer) = rule_answer(verdict, &plan.runtime) {
+        return Dispatch::Answered(answer);
     }
     if let Some(page) = &plan.stats {
         let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
@@ -62,10 +65,10 @@ where
         return Dispatch::Answered(error_response(&super::ProxyError::NoServer));
     };
     backend.counters.count_request();
-    if let RuleVerdict::Respond(answer) = backend_plan.request_rules.apply(&mut parts, client_addr)
-    {
+    let verdict = backend_plan.request_rules.apply(&mut parts, client_addr);
+    if let Some(answer) = rule_answer(verdict, &plan.runtime) {
         backend.counters.count_response(answer.status().as_u16());
-        return Dispatch::Answered(answer.map(full_body));
+        return Dispatch::Answered(answer);
     }
     if let (Some(forwardfor), Some(client)) = (
         backend_plan
@@ -117,6 +120,15 @@ where
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
     Dispatch::Answered(response)
+}
+
+/// The answer `http-request` rules gave, if they answered.
+fn rule_answer(verdict: RuleVerdict, runtime: &Runtime) -> Option<Response<ProxyBody>> {
+    match verdict {
+        RuleVerdict::Continue => None,
+        RuleVerdict::Respond(answer) => Some(answer.map(full_body)),
+        RuleVerdict::PrometheusExporter => Some(exporter_response(runtime).map(full_body)),
+    }
 }
 
 /// A copy of the request head kept for `http-response` rules, whose conditions look at the

@@ -8,10 +8,13 @@
 mod fields;
 mod html;
 mod page;
+mod prometheus;
 mod render;
 mod rows;
 
 pub use page::StatsPage;
+pub(crate) use prometheus::exporter_response;
+pub use prometheus::record_metrics;
 
 use crate::runtime::{AdminState, Runtime};
 use rows::Kind;

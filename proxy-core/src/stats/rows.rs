@@ -88,12 +88,17 @@ impl Row {
         row
     }
 
+    /// The value of `column`, if the row has one.
+    pub(crate) fn value(&self, column: &str) -> Option<&Value> {
+        self.values.get(position(column)?)?.as_ref()
+    }
+
     /// The value of `column` as text; empty when the row has none.
     pub(crate) fn text_of(&self, column: &str) -> String {
-        match position(column).and_then(|p| self.values.get(p)) {
-            Some(Some(Value::Str(text))) => text.clone(),
-            Some(Some(Value::Num(n))) => n.to_string(),
-            _ => String::new(),
+        match self.value(column) {
+            Some(Value::Str(text)) => text.clone(),
+            Some(Value::Num(n)) => n.to_string(),
+            None => String::new(),
         }
     }
 
