@@ -2,6 +2,7 @@
 
 use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
+use crate::log::{AccessLog, Logs};
 use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
 use crate::{config, model, Error};
@@ -25,6 +26,7 @@ pub struct Proxy {
     config: Arc<model::Config>,
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
+    logs: Arc<Logs>,
 }
 
 impl Proxy {
@@ -45,13 +47,16 @@ impl Proxy {
             .map(BackendPlan::compile)
             .collect::<Result<Vec<_>, _>>()?
             .into();
+        let logs = Arc::new(Logs::new(&config, Arc::clone(&runtime)).map_err(Error::log)?);
         let layers = config
             .frontends
             .iter()
             .zip(runtime.frontends())
             .map(|(frontend, state)| {
+                let access_log = AccessLog::new(&logs, &frontend.logging).map_err(Error::log)?;
                 let plan = FrontendPlan::compile(
                     frontend,
+                    access_log,
                     Arc::clone(state),
                     Arc::clone(&runtime),
                     Arc::clone(&backends),
@@ -63,6 +68,7 @@ impl Proxy {
             config: Arc::new(config),
             runtime,
             layers,
+            logs,
         })
     }
 
@@ -89,6 +95,22 @@ impl Proxy {
     /// The live state: servers, balancers, counters. Health checks and the admin API change it.
     pub fn runtime(&self) -> &Arc<Runtime> {
         &self.runtime
+    }
+
+    /// The task that writes access logs, for an application that uses [`Proxy::layer`] rather
+    /// than [`Proxy::bind`] (whose [`Listeners::serve`] runs it). Spawn it once; later calls,
+    /// and calls after [`Proxy::bind`] served, return `None`. Until it runs, log lines queue
+    /// up and then are dropped (counted as `DroppedLogs`).
+    ///
+    /// ```no_run
+    /// # fn run(proxy: switchyard_core::Proxy) {
+    /// if let Some(task) = proxy.log_task() {
+    ///     tokio::spawn(task);
+    /// }
+    /// # }
+    /// ```
+    pub fn log_task(&self) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
+        self.logs.writer(std::future::pending())
     }
 
     /// The data path of the frontend called `frontend`, to put in front of an application's
@@ -148,7 +170,7 @@ impl Proxy {
             }
         }
         let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
-        Ok(Listeners::new(listeners, admin))
+        Ok(Listeners::new(listeners, admin, Arc::clone(&self.logs)))
     }
 }
 

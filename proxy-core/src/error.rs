@@ -40,6 +40,8 @@ enum Inner {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("invalid configuration: {0}")]
+    Log(String),
     #[error("stats socket {addr}: cannot bind: {source}")]
     BindStats {
         addr: String,
@@ -51,7 +53,9 @@ impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self.inner {
-            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) => ErrorKind::Config,
+            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) | Inner::Log(_) => {
+                ErrorKind::Config
+            }
             Inner::Bind { .. } | Inner::BindStats { .. } => ErrorKind::Bind,
         }
     }
@@ -78,6 +82,12 @@ impl Error {
 }
 
 impl Error {
+    pub(crate) fn log(message: String) -> Error {
+        Error {
+            inner: Inner::Log(message),
+        }
+    }
+
     pub(crate) fn bind_stats(addr: impl fmt::Display, source: std::io::Error) -> Error {
         Error {
             inner: Inner::BindStats {

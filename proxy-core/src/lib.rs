@@ -10,6 +10,7 @@ pub mod balance;
 pub mod config;
 mod error;
 pub mod frontend;
+mod log;
 pub mod model;
 pub mod proxy;
 pub mod routing;

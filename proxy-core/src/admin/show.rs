@@ -127,6 +127,7 @@ pub(crate) fn info(shared: &Shared, _: &mut State, _: &[&str]) -> Reply {
         ("SessRate", sum(&|c| c.session_rate.read()).to_string()),
         ("Stopping", "0".into()),
         ("Listeners", listeners.to_string()),
+        ("DroppedLogs", runtime.dropped_logs().to_string()),
         (
             "TotalBytesOut",
             sum(&|c| c.bytes_out.load(Ordering::Relaxed)).to_string(),

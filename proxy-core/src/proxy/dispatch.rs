@@ -7,6 +7,7 @@ use super::error::error_response;
 use super::forward::forward;
 use super::headers::strip_hop_by_hop;
 use super::plan::{stricter, FrontendPlan};
+use super::trace::Trace;
 use super::{box_body, full_body, ClientAddr, ProxyBody};
 use crate::balance::PickCtx;
 use crate::model::ConnMode;
@@ -19,6 +20,7 @@ use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
 use http_body::Body;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
@@ -41,15 +43,20 @@ where
     let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
     let (mut parts, body) = request.into_parts();
 
+    let mut trace = Trace {
+        termination: "----",
+        ..Trace::default()
+    };
     let verdict = plan.request_rules.apply(&mut parts, client_addr);
     if let Some(answer) = rule_answer(verdict, &plan.runtime) {
-        return Dispatch::Answered(answer);
+        return answered(answer, trace);
     }
     if let Some(page) = &plan.stats {
         let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         if page.is_for(target) {
             let answer = page.respond(&plan.runtime, target, &parts.headers);
-            return Dispatch::Answered(answer.map(full_body));
+            trace.termination = "LR--";
+            return answered(answer.map(full_body), trace);
         }
     }
     let Some(index) = plan
@@ -62,13 +69,14 @@ where
         (plan.runtime.backend_at(index), plan.backends.get(index))
     else {
         // The router only returns indices of existing backends; answer sanely regardless.
-        return Dispatch::Answered(error_response(&super::ProxyError::NoServer));
+        return answered(error_response(&super::ProxyError::NoServer), trace);
     };
+    trace.backend = Some(Arc::clone(backend));
     backend.counters.count_request();
     let verdict = backend_plan.request_rules.apply(&mut parts, client_addr);
     if let Some(answer) = rule_answer(verdict, &plan.runtime) {
         backend.counters.count_response(answer.status().as_u16());
-        return Dispatch::Answered(answer);
+        return answered(answer, trace);
     }
     if let (Some(forwardfor), Some(client)) = (
         backend_plan
@@ -97,6 +105,7 @@ where
         box_body(body),
         &ctx,
         close_upstream,
+        &mut trace,
     )
     .await
     {
@@ -111,7 +120,10 @@ where
             }
             response
         }
-        Err(error) => error_response(&error),
+        Err(error) => {
+            trace.termination = error.termination();
+            error_response(&error)
+        }
     };
     backend.counters.count_response(response.status().as_u16());
     if conn_mode == ConnMode::Close {
@@ -119,6 +131,17 @@ where
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    answered(response, trace)
+}
+
+/// The response, with what happened on the way attached for the access log. An answer the
+/// proxy made itself gets HAProxy's `LR--` (a local answer) or `PR--` (refused by a rule).
+fn answered<B>(mut response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
+    if trace.server.is_none() && trace.termination == "----" {
+        let refused = response.status().is_client_error() || response.status().is_server_error();
+        trace.termination = if refused { "PR--" } else { "LR--" };
+    }
+    response.extensions_mut().insert(trace);
     Dispatch::Answered(response)
 }
 

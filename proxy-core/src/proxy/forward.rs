@@ -9,6 +9,7 @@
 use super::body::{empty_body, Guarded};
 use super::plan::BackendPlan;
 use super::queue::{acquire_slot, QueueSlot};
+use super::trace::Trace;
 use super::{box_body, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
 use crate::runtime::{BackendState, Counters};
@@ -20,6 +21,7 @@ use http_body::Body;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// The longest pause before a connection attempt is retried.
 const MAX_TURNAROUND: Duration = Duration::from_secs(1);
@@ -37,11 +39,14 @@ pub(crate) async fn forward(
     body: ProxyBody,
     ctx: &PickCtx<'_>,
     close_upstream: bool,
+    trace: &mut Trace,
 ) -> Result<Response<ProxyBody>, ProxyError> {
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
+    let queued = Instant::now();
     let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
+    trace.queue = queued.elapsed();
     let retries = if body.is_end_stream() {
         model.retries
     } else {
@@ -51,7 +56,9 @@ pub(crate) async fn forward(
     let mut retry = 0;
     loop {
         let upstream_body = body.take().unwrap_or_else(empty_body);
+        trace.server = Some(Arc::clone(slot.server()));
         let request = upstream_request(parts, slot.server().addr(), upstream_body, close_upstream)?;
+        let sending = Instant::now();
         let sent = plan.client.request(request);
         let outcome = match timeouts.server {
             Some(limit) => match tokio::time::timeout(limit, sent).await {
@@ -65,6 +72,7 @@ pub(crate) async fn forward(
         };
         let error = match outcome {
             Ok(response) => {
+                trace.response = Some(sending.elapsed());
                 slot.server()
                     .counters
                     .count_response(response.status().as_u16());
@@ -81,6 +89,7 @@ pub(crate) async fn forward(
             return Err(ProxyError::Connect(error));
         }
         retry += 1;
+        trace.retries = retry;
         count_on_both(backend, &slot, |c| &c.retries);
         tracing::debug!(backend = backend.name(), server = %slot.server().name, %error, retry, "connection failed, retrying");
         tokio::time::sleep(
@@ -92,7 +101,9 @@ pub(crate) async fn forward(
         if redispatch_now(model.redispatch, retry, retries) {
             let previous = Arc::clone(slot.server());
             drop(slot);
+            let queued = Instant::now();
             slot = acquire_slot(backend, ctx, Some(previous.id), queue_wait).await?;
+            trace.queue += queued.elapsed();
             if slot.server().id != previous.id {
                 Counters::bump(&backend.counters.redispatches);
                 Counters::bump(&previous.counters.redispatches);

@@ -24,11 +24,13 @@ mod dispatch;
 mod error;
 mod forward;
 mod headers;
+mod logged;
 mod plan;
 mod queue;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
+mod trace;
 
 pub use body::{box_body, BoxError, ProxyBody};
 
@@ -122,12 +124,24 @@ where
         Box::pin(async move {
             let counters = &plan.frontend.counters;
             counters.count_request();
-            let response = match dispatch(&plan, request).await {
+            let pending = plan
+                .access_log
+                .as_ref()
+                .map(|_| logged::Pending::of(&plan, &request));
+            let mut response = match dispatch(&plan, request).await {
                 Dispatch::Answered(response) => response,
                 Dispatch::Unrouted(request) => fallback.oneshot(request).await?.map(box_body),
             };
-            counters.count_response(response.status().as_u16());
-            Ok(response)
+            let status = response.status().as_u16();
+            counters.count_response(status);
+            let trace = response.extensions_mut().remove::<trace::Trace>();
+            Ok(match pending {
+                Some(pending) => {
+                    let trace = trace.unwrap_or_else(trace::Trace::unrouted);
+                    response.map(|body| box_body(logged::Logged::new(body, status, trace, pending)))
+                }
+                None => response,
+            })
         })
     }
 }

@@ -5,6 +5,7 @@
 //! in the [`Runtime`].
 
 use super::ProxyBody;
+use crate::log::AccessLog;
 use crate::model::{self, ConnMode};
 use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
 use crate::runtime::{FrontendState, Runtime};
@@ -55,7 +56,11 @@ impl BackendPlan {
 /// One frontend's routes and compiled rules, with every backend's plan.
 #[derive(Debug)]
 pub(crate) struct FrontendPlan {
+    /// The frontend's name (`%ft` in logs).
+    pub(crate) name: Arc<str>,
     pub(crate) frontend: Arc<FrontendState>,
+    /// Where its requests are logged, if anywhere.
+    pub(crate) access_log: Option<AccessLog>,
     /// `stats uri`: the statistics page this frontend serves.
     pub(crate) stats: Option<StatsPage>,
     pub(crate) runtime: Arc<Runtime>,
@@ -72,6 +77,7 @@ impl FrontendPlan {
     /// plans of the runtime's backends, in the same order.
     pub(crate) fn compile(
         frontend: &model::Frontend,
+        access_log: Option<AccessLog>,
         state: Arc<FrontendState>,
         runtime: Arc<Runtime>,
         backends: Arc<[BackendPlan]>,
@@ -84,7 +90,9 @@ impl FrontendPlan {
             response_rules: ResponseRules::compile(&frontend.response_rules, &acls)?,
             forwardfor: compile_forwardfor(&frontend.http)?,
             conn_mode: frontend.http.conn_mode,
+            name: Arc::from(frontend.name.as_str()),
             frontend: state,
+            access_log,
             stats: frontend.stats.as_ref().map(StatsPage::new),
             runtime,
             backends,

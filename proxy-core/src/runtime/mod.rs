@@ -44,6 +44,7 @@ pub struct Runtime {
     backends: Vec<Arc<BackendState>>,
     started: Instant,
     started_at: SystemTime,
+    dropped_logs: std::sync::atomic::AtomicU64,
 }
 
 impl Runtime {
@@ -88,6 +89,7 @@ impl Runtime {
             backends,
             started: Instant::now(),
             started_at: SystemTime::now(),
+            dropped_logs: std::sync::atomic::AtomicU64::new(0),
         }))
     }
 
@@ -109,6 +111,28 @@ impl Runtime {
     /// When this runtime was built, as wall-clock time (HAProxy's `Start_time_sec`).
     pub fn started_at(&self) -> SystemTime {
         self.started_at
+    }
+
+    /// Counts a log line that was lost (queue full or send failed).
+    pub fn count_dropped_log(&self) {
+        Counters::bump(&self.dropped_logs);
+    }
+
+    /// Log lines lost since start (HAProxy's `DroppedLogs`).
+    pub fn dropped_logs(&self) -> u64 {
+        self.dropped_logs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Connections open on every frontend (HAProxy's `CurrConns`, `%ac`).
+    pub fn current_connections(&self) -> u64 {
+        self.frontends
+            .iter()
+            .map(|f| {
+                f.counters
+                    .current
+                    .load(std::sync::atomic::Ordering::Relaxed)
+            })
+            .sum()
     }
 
     /// `clear counters [all]` on every frontend, backend and server.
