@@ -14,7 +14,7 @@ mod time;
 
 pub(crate) use record::LogRecord;
 
-use crate::model;
+use crate::model::{self, SYSLOG_FACILITIES, SYSLOG_LEVELS};
 use crate::runtime::Runtime;
 use format::Format;
 use sink::{Sink, Writers};
@@ -28,16 +28,6 @@ const QUEUE: usize = 4096;
 
 /// HAProxy's access-log severity: `info`.
 const INFO: u8 = 6;
-
-const FACILITIES: &[&str] = &[
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2",
-    "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
-    "local5", "local6", "local7",
-];
-
-const LEVELS: &[&str] = &[
-    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
-];
 
 /// Every log destination of the configuration, the queue to them and its writer.
 #[derive(Debug)]
@@ -136,7 +126,7 @@ impl AccessLog {
             if level.is_some_and(|max| max < INFO) {
                 continue;
             }
-            let facility = level_of(FACILITIES, &target.facility).unwrap_or(16);
+            let facility = level_of(SYSLOG_FACILITIES, &target.facility).unwrap_or(16);
             if let Some(index) = logs.sinks.iter().position(|s| *s == sink) {
                 targets.push((index, facility));
             }
@@ -177,7 +167,7 @@ impl AccessLog {
 }
 
 fn level_number(name: &str) -> Option<u8> {
-    level_of(LEVELS, name)
+    level_of(SYSLOG_LEVELS, name)
 }
 
 fn level_of(names: &[&str], name: &str) -> Option<u8> {

@@ -20,7 +20,10 @@ pub use backend::{
     ServerCheck, UriHashOptions,
 };
 pub use frontend::{Bind, Frontend, StatsPage};
-pub use global::{Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr};
+pub use global::{
+    Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr, SYSLOG_FACILITIES,
+    SYSLOG_LEVELS,
+};
 pub use rules::{
     ConnMode, FormatPart, ForwardFor, HttpOptions, LogFormat, RequestAction, RequestRule,
     ResponseAction, ResponseRule, UseBackend,
