@@ -1,11 +1,11 @@
-//! Failures a client can meet, through the real binary: 503 (no usable server), 502 (server
-//! refuses the connection), 504 (server too slow), 408 (request head too slow) and 400
-//! (malformed request). After each, a normal request on a new connection still succeeds.
+//! Failures a client can meet, through the real binary: 503 (no usable server, or the server
+//! refuses connections, as HAProxy answers), 502 (server cuts its response), 504 (server too slow),
+//! 408 (request head too slow) and 400 (malformed request). After each, a normal request on a new connection still succeeds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 use switchyard_tests::{
-    free_port, get, raw_exchange, Backend, BackendOptions, ProxyProcess, TEST_DEFAULTS,
+    free_port, get, raw_exchange, Backend, BackendOptions, ProxyProcess, RawBackend, TEST_DEFAULTS,
 };
 
 /// A proxy where `/broken...` goes to a backend made of `broken_servers` (with
@@ -44,7 +44,7 @@ fn backend_without_a_usable_server_answers_503() {
 }
 
 #[test]
-fn server_refusing_connections_answers_502() {
+fn server_refusing_connections_answers_503_after_its_retries() {
     let ok = Backend::start("ok");
     let closed_port = free_port();
     let proxy = proxy_with_broken_backend(
@@ -53,6 +53,18 @@ fn server_refusing_connections_answers_502() {
         "",
         "    retries 1\n",
     );
+    assert_eq!(get(&proxy.url("/broken")).status, 503);
+    assert_still_serving(&proxy);
+}
+
+#[test]
+fn server_cutting_its_response_answers_502() {
+    let ok = Backend::start("ok");
+    let cut = RawBackend::start(b"HTTP/1.1 200 OK\r\nContent-Le");
+    let proxy = proxy_with_broken_backend(&ok, &cut.server_line("cut"), "", "");
+    assert_eq!(get(&proxy.url("/broken")).status, 502);
+    let garbage = RawBackend::start(b"this is not HTTP\r\n\r\n");
+    let proxy = proxy_with_broken_backend(&ok, &garbage.server_line("garbage"), "", "");
     assert_eq!(get(&proxy.url("/broken")).status, 502);
     assert_still_serving(&proxy);
 }

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use switchyard_tests::{free_port, get, Backend, CliAddr, ProxyProcess, TEST_DEFAULTS};
+use std::time::Duration;
+use switchyard_tests::{free_port, get, wait_until, Backend, CliAddr, ProxyProcess, TEST_DEFAULTS};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/haproxy-2.6");
 
@@ -19,10 +20,16 @@ struct Setup {
 impl Setup {
     fn start(servers: &[&Backend]) -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        Setup::start_in(dir, servers)
+        let plain: Vec<(&Backend, &str)> = servers.iter().map(|s| (*s, "")).collect();
+        Setup::start_in(dir, &plain)
     }
 
-    fn start_in(dir: tempfile::TempDir, servers: &[&Backend]) -> Setup {
+    /// Each server line with its options (`check ...`).
+    fn start_with(servers: &[(&Backend, &str)]) -> Setup {
+        Setup::start_in(tempfile::tempdir().unwrap(), servers)
+    }
+
+    fn start_in(dir: tempfile::TempDir, servers: &[(&Backend, &str)]) -> Setup {
         let port = free_port();
         let tcp = free_port();
         let path = |name: &str| dir.path().join(name).display().to_string();
@@ -35,8 +42,8 @@ impl Setup {
             path("operator.sock"),
             path("user.sock"),
         );
-        for server in servers {
-            config.push_str(&server.server_line(""));
+        for (server, options) in servers {
+            config.push_str(&server.server_line(options));
         }
         let proxy = ProxyProcess::start(&config, port);
         Setup { proxy, dir, tcp }
@@ -392,7 +399,7 @@ fn a_stale_socket_file_is_replaced_and_gets_the_requested_mode() {
     // A socket file left behind by a process that is gone.
     drop(std::os::unix::net::UnixListener::bind(dir.path().join("admin.sock")).unwrap());
     let web = Backend::start("web1");
-    let setup = Setup::start_in(dir, &[&web]);
+    let setup = Setup::start_in(dir, &[(&web, "")]);
     assert_eq!(setup.admin().command("show backend"), "# name\npool\n\n");
     let mode = std::fs::metadata(setup.admin_path())
         .unwrap()
@@ -459,4 +466,39 @@ fn socat_reads_show_stat_from_the_unix_socket() {
     assert!(output.status.success(), "{output:?}");
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(parse_stat(&text).contains_key("pool/web1"), "{text}");
+}
+
+#[test]
+fn health_check_results_show_in_show_stat_and_servers_state() {
+    let web1 = Backend::start("web1");
+    let mut web2 = Backend::start("web2");
+    web2.stop();
+    let setup = Setup::start_with(&[(&web1, "check inter 100"), (&web2, "check inter 100")]);
+    let cli = setup.admin();
+    let settled = wait_until(Duration::from_secs(5), || {
+        let stat = parse_stat(&cli.command("show stat"));
+        stat["pool/web2"]["status"] == "DOWN" && stat["pool/web1"]["check_status"] == "L4OK"
+    });
+    assert!(settled, "{}", cli.command("show stat"));
+    let stat = parse_stat(&cli.command("show stat"));
+    let web2_row = &stat["pool/web2"];
+    assert_eq!(web2_row["check_status"], "L4CON");
+    assert_eq!(web2_row["check_desc"], "Layer4 connection problem");
+    assert_eq!(web2_row["chkdown"], "1");
+    assert_eq!(
+        (
+            web2_row["check_rise"].as_str(),
+            web2_row["check_fall"].as_str()
+        ),
+        ("2", "3")
+    );
+    assert_eq!(stat["pool/web1"]["status"], "UP");
+    let state = cli.command("show servers state pool");
+    let web2_line: Vec<&str> = state.lines().nth(3).unwrap().split(' ').collect();
+    assert_eq!(
+        &web2_line[3..6],
+        ["web2", "127.0.0.1", "0"],
+        "stopped: op state 0"
+    );
+    assert_eq!(&web2_line[10..12], ["8", "2"], "L4CON, failed");
 }

@@ -2,10 +2,13 @@
 
 use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
+use crate::health::HealthChecks;
 use crate::log::{AccessLog, Logs};
 use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
+use crate::tasks::Tasks;
 use crate::{config, model, Error};
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -27,6 +30,7 @@ pub struct Proxy {
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
     logs: Arc<Logs>,
+    health: HealthChecks,
 }
 
 impl Proxy {
@@ -64,11 +68,13 @@ impl Proxy {
                 Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
             })
             .collect::<Result<_, Error>>()?;
+        let health = HealthChecks::compile(&config, &runtime)?;
         Ok(Proxy {
             config: Arc::new(config),
             runtime,
             layers,
             logs,
+            health,
         })
     }
 
@@ -97,22 +103,6 @@ impl Proxy {
         &self.runtime
     }
 
-    /// The task that writes access logs, for an application that uses [`Proxy::layer`] rather
-    /// than [`Proxy::bind`] (whose [`Listeners::serve`] runs it). Spawn it once; later calls,
-    /// and calls after [`Proxy::bind`] served, return `None`. Until it runs, log lines queue
-    /// up and then are dropped (counted as `DroppedLogs`).
-    ///
-    /// ```no_run
-    /// # fn run(proxy: switchyard_core::Proxy) {
-    /// if let Some(task) = proxy.log_task() {
-    ///     tokio::spawn(task);
-    /// }
-    /// # }
-    /// ```
-    pub fn log_task(&self) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
-        self.logs.writer(std::future::pending())
-    }
-
     /// The data path of the frontend called `frontend`, to put in front of an application's
     /// own service, which receives the requests no rule routes.
     ///
@@ -130,6 +120,27 @@ impl Proxy {
             .iter()
             .find(|(name, _)| name == frontend)
             .map(|(_, layer)| layer.clone())
+    }
+
+    /// The proxy's background work as one future: the health checks of every server with
+    /// `check` and the access-log writer (the stats sockets are served by
+    /// [`Listeners::serve`], since binding them must fail at start). Nothing runs until it is polled; spawn it once,
+    /// next to serving the listeners. It never completes while there is work to do.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), switchyard_core::Error> {
+    /// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
+    /// tokio::spawn(proxy.background());
+    /// proxy.bind().await?.serve(std::future::pending()).await
+    /// # }
+    /// ```
+    pub fn background(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut tasks = Tasks::default();
+        tasks.push(self.health.run());
+        if let Some(writer) = self.logs.writer() {
+            tasks.push(writer);
+        }
+        tasks.run()
     }
 
     /// Binds every `bind` address of every frontend and every `stats socket`. Serve them with
@@ -170,7 +181,7 @@ impl Proxy {
             }
         }
         let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
-        Ok(Listeners::new(listeners, admin, Arc::clone(&self.logs)))
+        Ok(Listeners::new(listeners, admin))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The public error type: opaque, with a [`ErrorKind`] saying which side failed.
 
 use crate::config::ConfigErrors;
+use crate::health::HttpCheckError;
 use crate::routing::RoutingError;
 use crate::runtime::RuntimeError;
 use std::fmt;
@@ -34,6 +35,8 @@ enum Inner {
     Routing(#[source] RoutingError),
     #[error("invalid configuration: {0}")]
     Runtime(#[source] RuntimeError),
+    #[error("invalid configuration: {0}")]
+    HealthCheck(#[source] HttpCheckError),
     #[error("frontend '{frontend}': cannot bind {addr}: {source}")]
     Bind {
         frontend: String,
@@ -53,9 +56,11 @@ impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self.inner {
-            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) | Inner::Log(_) => {
-                ErrorKind::Config
-            }
+            Inner::Config(_)
+            | Inner::Routing(_)
+            | Inner::Runtime(_)
+            | Inner::HealthCheck(_)
+            | Inner::Log(_) => ErrorKind::Config,
             Inner::Bind { .. } | Inner::BindStats { .. } => ErrorKind::Bind,
         }
     }
@@ -118,6 +123,14 @@ impl From<RuntimeError> for Error {
     fn from(error: RuntimeError) -> Error {
         Error {
             inner: Inner::Runtime(error),
+        }
+    }
+}
+
+impl From<HttpCheckError> for Error {
+    fn from(error: HttpCheckError) -> Error {
+        Error {
+            inner: Inner::HealthCheck(error),
         }
     }
 }

@@ -10,12 +10,14 @@ pub mod balance;
 pub mod config;
 mod error;
 pub mod frontend;
+mod health;
 mod log;
 pub mod model;
 pub mod proxy;
 pub mod routing;
 pub mod runtime;
 pub mod stats;
+mod tasks;
 
 pub use app::Proxy;
 pub use error::{Error, ErrorKind};

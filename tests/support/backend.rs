@@ -8,8 +8,8 @@
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
-use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
-use hyper::body::{Frame, Incoming};
+use http_body_util::{combinators::BoxBody, BodyExt, Full};
+use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use std::collections::BTreeMap;
 use std::io;
@@ -27,8 +27,6 @@ pub struct BackendOptions {
     pub delay: Duration,
     /// The status of every answer (except `/health`). Default is 200.
     pub status: u16,
-    /// Announce a 1000-byte body, send a few bytes, then drop the connection. Default is off.
-    pub close_mid_response: bool,
     /// Answer with the request headers as a JSON object `{name: [values]}` instead of the name.
     /// Default is off.
     pub echo_headers: bool,
@@ -41,7 +39,6 @@ impl Default for BackendOptions {
         BackendOptions {
             delay: Duration::ZERO,
             status: 200,
-            close_mid_response: false,
             echo_headers: false,
             response_headers: Vec::new(),
         }
@@ -217,22 +214,6 @@ async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
     tokio::time::sleep(shared.options.delay).await;
 
     let options = &shared.options;
-    if options.close_mid_response {
-        let frames: Vec<Result<Frame<Bytes>, io::Error>> = vec![
-            Ok(Frame::data(Bytes::from_static(b"partial"))),
-            Err(io::Error::new(
-                io::ErrorKind::ConnectionAborted,
-                "cut short",
-            )),
-        ];
-        let body = StreamBody::new(futures_util::stream::iter(frames)).boxed();
-        let mut response = build(options.status, &shared, body);
-        response.headers_mut().insert(
-            http::header::CONTENT_LENGTH,
-            http::HeaderValue::from_static("1000"),
-        );
-        return Ok(response);
-    }
     let body = echo.unwrap_or_else(|| shared.name.clone());
     Ok(build(options.status, &shared, full(body)))
 }

@@ -1,7 +1,7 @@
 //! The command table of the stats socket and how a command line finds its handler.
 
 use super::session::State;
-use super::{help, servers, show, Shared};
+use super::{help, servers, servers_state, show, Shared};
 use crate::model::StatsLevel;
 
 /// What a command answers.
@@ -146,7 +146,7 @@ pub(crate) static COMMANDS: &[Command] = &[
         "show servers state [<backend>]",
         "print the servers' live state (all or one backend)",
         User,
-        show::servers_state,
+        servers_state::servers_state,
     ),
     command(
         &["show", "stat"],

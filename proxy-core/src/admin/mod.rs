@@ -11,6 +11,7 @@
 mod commands;
 mod help;
 mod servers;
+mod servers_state;
 mod session;
 mod show;
 

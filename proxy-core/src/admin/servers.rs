@@ -129,8 +129,14 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
             Reply::done()
         }
         Some("health") => match value {
-            Some(up @ ("up" | "down")) => {
-                backend.set_up(server.id, up == "up");
+            Some(word @ ("up" | "down")) => {
+                let up = word == "up";
+                if server.is_up() != up {
+                    server
+                        .lock_check()
+                        .record_change(up, tokio::time::Instant::now());
+                }
+                backend.set_up(server.id, up);
                 Reply::done()
             }
             _ => Reply::line("'set server <srv> health' expects 'up' or 'down'."),

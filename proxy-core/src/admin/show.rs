@@ -1,11 +1,10 @@
-//! Read-only commands (`show info`, `show stat`, `show servers state`, `show backend`,
-//! `show version`, `show cli level`) and `clear counters`.
+//! Read-only commands (`show info`, `show stat`, `show backend`, `show version`,
+//! `show cli level`) and `clear counters`.
 
 use super::commands::{Reply, PERMISSION_DENIED};
 use super::session::State;
 use super::Shared;
 use crate::model::StatsLevel;
-use crate::runtime::{AdminState, BackendState, ServerState};
 use crate::stats::{self, StatFilter, StatFormat};
 use std::fmt::Write;
 use std::sync::atomic::Ordering;
@@ -152,63 +151,6 @@ fn format_uptime(secs: u64) -> String {
     )
 }
 
-/// The columns of `show servers state`, after its format version line `1`.
-const SERVERS_STATE_HEADER: &str = "# be_id be_name srv_id srv_name srv_addr srv_op_state \
-srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status \
-srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id \
-srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr \
-srv_agent_addr srv_agent_port";
-
-/// `show servers state [<backend>]`.
-pub(crate) fn servers_state(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
-    let backends: Vec<_> = match words.get(3) {
-        Some(name) => match shared.runtime.backend(name) {
-            Some(backend) => vec![backend],
-            None => return Reply::line("Can't find backend."),
-        },
-        None => shared.runtime.backends().iter().collect(),
-    };
-    let mut out = format!("1\n{SERVERS_STATE_HEADER}\n");
-    for backend in backends {
-        for server in backend.servers() {
-            out.push_str(&server_state_line(backend, server));
-        }
-    }
-    Reply::Text(out)
-}
-
-/// One server's line. Health fields are HAProxy's "unknown" (0) until checks report.
-fn server_state_line(backend: &BackendState, server: &ServerState) -> String {
-    let model = backend.model().servers.get(server.id.index());
-    let checked = model.is_some_and(|s| s.check.enabled);
-    // HAProxy's SRV_ST_RUNNING / SRV_ST_STOPPED and SRV_ADMF_FMAINT / SRV_ADMF_FDRAIN.
-    let op_state = if server.is_up() { 2 } else { 0 };
-    let admin_state = match server.admin_state() {
-        AdminState::Ready => 0,
-        AdminState::Maint => 1,
-        AdminState::Drain => 8,
-    };
-    // CHK_ST_CONFIGURED | CHK_ST_ENABLED for a checked server.
-    let check_state = if checked { 6 } else { 0 };
-    let check_port = model.and_then(|s| s.check.port).unwrap_or(0);
-    let check_addr = model
-        .and_then(|s| s.check.addr)
-        .map_or_else(|| "-".to_owned(), |a| a.to_string());
-    let addr = server.addr();
-    format!(
-        "{} {} {} {} {} {op_state} {admin_state} {} {} {} 0 0 0 {check_state} 0 0 0 - {} - 0 {check_port} {check_addr} - 0\n",
-        backend.iid(),
-        backend.name(),
-        server.puid,
-        server.name,
-        addr.ip(),
-        server.weight(),
-        server.initial_weight,
-        server.secs_since_change(),
-        addr.port(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,11 +159,5 @@ mod tests {
     fn uptime_reads_like_haproxy_s() {
         assert_eq!(format_uptime(2), "0d 0h00m02s");
         assert_eq!(format_uptime(90_061), "1d 1h01m01s");
-    }
-
-    #[test]
-    fn servers_state_header_is_haproxy_s() {
-        let fixture = include_str!("../../../tests/fixtures/haproxy-2.6/servers_state.txt");
-        assert_eq!(fixture.lines().nth(1), Some(SERVERS_STATE_HEADER));
     }
 }

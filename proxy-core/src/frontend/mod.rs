@@ -17,7 +17,6 @@ pub(crate) use timed_io::ClientTimeouts;
 mod timed_io;
 
 use crate::admin::AdminSockets;
-use crate::log::Logs;
 use crate::proxy::ProxyService;
 use crate::runtime::FrontendState;
 use connection::serve_connection;
@@ -41,7 +40,6 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 pub struct Listeners {
     listeners: Vec<Listener>,
     admin: AdminSockets,
-    logs: Arc<Logs>,
 }
 
 /// One bound address of a frontend.
@@ -56,12 +54,8 @@ pub(crate) struct Listener {
 }
 
 impl Listeners {
-    pub(crate) fn new(listeners: Vec<Listener>, admin: AdminSockets, logs: Arc<Logs>) -> Listeners {
-        Listeners {
-            listeners,
-            admin,
-            logs,
-        }
+    pub(crate) fn new(listeners: Vec<Listener>, admin: AdminSockets) -> Listeners {
+        Listeners { listeners, admin }
     }
 
     /// The frontend name and local address of each listener (the real port when a `bind`
@@ -91,13 +85,6 @@ impl Listeners {
             loops.spawn(accept_loop(listener, stopped.clone()));
         }
         loops.spawn(self.admin.serve(stopped.clone()));
-        let mut log_stop = stopped.clone();
-        let log_writer = self.logs.writer(async move {
-            // Lines of requests still finishing are written until the grace period ends.
-            let _ = log_stop.wait_for(|stopped| *stopped).await;
-            tokio::time::sleep(GRACE_PERIOD).await;
-        });
-        let log_task = log_writer.map(tokio::spawn);
         shutdown.await;
         // Receivers live in the tasks; a send error only means they all ended already.
         let _ = stop.send(true);
@@ -108,10 +95,6 @@ impl Listeners {
         if drained.is_err() {
             tracing::warn!("connections still open after the grace period are closed");
             loops.abort_all();
-        }
-        if let Some(task) = log_task {
-            task.abort();
-            let _ = task.await;
         }
         Ok(())
     }

@@ -3,7 +3,8 @@
 //!
 //! The data path formats the line and hands it to a bounded queue with `try_send`, so logging
 //! never blocks a request: when the queue is full the line is dropped and counted
-//! (`DroppedLogs` in `show info`). One background task ([`Logs::run`]) writes the queue out.
+//! (`DroppedLogs` in `show info`). One background task ([`Logs::writer`], part of
+//! `Proxy::background`) writes the queue out.
 //! Only requests are logged, so a connection that sends nothing is never logged, whether or not
 //! `option dontlognull` is set.
 
@@ -17,8 +18,8 @@ pub(crate) use record::LogRecord;
 use crate::model::{self, SYSLOG_FACILITIES, SYSLOG_LEVELS};
 use crate::runtime::Runtime;
 use format::Format;
+use futures_util::future::BoxFuture;
 use sink::{Sink, Writers};
-use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 use tokio::sync::mpsc;
@@ -57,41 +58,21 @@ impl Logs {
         })
     }
 
-    /// The writer: sends queued lines to their sinks until `stop` completes, then writes what
-    /// is still queued. `None` once taken (there is one writer).
-    pub(crate) fn writer(
-        self: &Arc<Self>,
-        stop: impl Future<Output = ()> + Send + 'static,
-    ) -> Option<impl Future<Output = ()> + Send + 'static> {
-        let receiver = self
+    /// The writer: sends queued lines to their sinks, for as long as the proxy lives. `None`
+    /// once taken (there is one writer).
+    pub(crate) fn writer(self: &Arc<Self>) -> Option<BoxFuture<'static, ()>> {
+        let mut receiver = self
             .receiver
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()?;
         let logs = Arc::clone(self);
-        Some(async move { logs.run(receiver, stop).await })
-    }
-
-    async fn run(
-        &self,
-        mut receiver: mpsc::Receiver<(usize, String)>,
-        stop: impl Future<Output = ()>,
-    ) {
-        let mut writers = Writers::default();
-        let mut stop = std::pin::pin!(stop);
-        loop {
-            tokio::select! {
-                biased;
-                next = receiver.recv() => match next {
-                    Some((sink, line)) => self.write(&mut writers, sink, &line).await,
-                    None => return,
-                },
-                () = &mut stop => break,
+        Some(Box::pin(async move {
+            let mut writers = Writers::default();
+            while let Some((sink, line)) = receiver.recv().await {
+                logs.write(&mut writers, sink, &line).await;
             }
-        }
-        while let Ok((sink, line)) = receiver.try_recv() {
-            self.write(&mut writers, sink, &line).await;
-        }
+        }))
     }
 
     async fn write(&self, writers: &mut Writers, sink: usize, line: &str) {

@@ -46,8 +46,11 @@ impl ProxyError {
     /// The status the client receives for this failure.
     pub(crate) fn status(&self) -> StatusCode {
         match self {
-            ProxyError::NoServer | ProxyError::QueueTimeout => StatusCode::SERVICE_UNAVAILABLE,
-            ProxyError::Connect(_) | ProxyError::BadResponse(_) => StatusCode::BAD_GATEWAY,
+            // HAProxy answers 503 when it cannot connect after its retries (termination `SC`).
+            ProxyError::NoServer | ProxyError::QueueTimeout | ProxyError::Connect(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ProxyError::BadResponse(_) => StatusCode::BAD_GATEWAY,
             ProxyError::ServerTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::Unforwardable(_) => StatusCode::BAD_REQUEST,
         }

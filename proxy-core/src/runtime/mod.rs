@@ -6,15 +6,18 @@
 //! rebuild the balancer snapshot off the request path.
 
 mod backend;
-mod clock;
+mod check;
 mod counters;
 mod frontend;
+mod observe;
 mod rate;
 mod server;
 
 pub use backend::BackendState;
+pub use check::{CheckInfo, CheckStatus};
 pub use counters::Counters;
 pub use frontend::FrontendState;
+pub use observe::Outcome;
 pub use rate::Rate;
 pub use server::{AdminState, ServerId, ServerSlot, ServerState};
 

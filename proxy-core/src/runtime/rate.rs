@@ -2,8 +2,9 @@
 //! second plus the previous second's count weighted by how much of it the sliding window still
 //! covers. Lock-free; a race at a second boundary may lose a tick, which a statistic tolerates.
 
-use super::clock::now_ms;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::Instant;
 
 /// A per-second event rate and the highest rate seen.
 #[derive(Debug, Default)]
@@ -13,6 +14,13 @@ pub struct Rate {
     current: AtomicU64,
     previous: AtomicU64,
     max: AtomicU64,
+}
+
+/// Milliseconds since the first time any rate looked at the clock.
+fn now_ms() -> u64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    let elapsed = EPOCH.get_or_init(Instant::now).elapsed();
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl Rate {

@@ -1,11 +1,16 @@
 //! Live state of one server: admin/operational state, weight and load, all atomics.
 
+use super::check::CheckInfo;
+use super::observe::{Observer, Outcome};
 use super::Counters;
 use crate::model;
 use arc_swap::ArcSwap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The slow-start progress of a server at full weight.
+const FULL_RAMP: u32 = 1000;
 
 /// A server's position in its backend's server list (0-based, declaration order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,8 +61,6 @@ pub struct ServerState {
     addr: ArcSwap<SocketAddr>,
     /// `maxconn`: most concurrent requests; 0 = unlimited.
     maxconn: AtomicU32,
-    /// When the admin or health state last changed, in [`super::clock`] seconds.
-    changed_at: AtomicU64,
     admin: AtomicU8,
     up: AtomicBool,
     weight: AtomicU32,
@@ -66,6 +69,12 @@ pub struct ServerState {
     pub picked: AtomicU64,
     /// Requests served (`scur`, `stot`), responses and errors.
     pub counters: Counters,
+    /// Whether health checks run for this server (the `check` keyword).
+    pub checked: bool,
+    /// Slow-start progress in thousandths of the full weight (1000 when not ramping).
+    ramp: AtomicU32,
+    check: Mutex<CheckInfo>,
+    observer: Observer,
 }
 
 impl ServerState {
@@ -84,13 +93,16 @@ impl ServerState {
             initial_weight: server.weight,
             addr: ArcSwap::from_pointee(server.addr),
             maxconn: AtomicU32::new(server.maxconn.unwrap_or(0)),
-            changed_at: AtomicU64::new(super::clock::now_secs()),
             admin: AtomicU8::new(admin as u8),
             up: AtomicBool::new(true),
             weight: AtomicU32::new(server.weight),
             inflight: AtomicU32::new(0),
             picked: AtomicU64::new(0),
             counters: Counters::default(),
+            checked: server.check.enabled,
+            ramp: AtomicU32::new(FULL_RAMP),
+            check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
+            observer: Observer::new(server.check.observe, server.check.error_limit),
         }
     }
 
@@ -111,19 +123,7 @@ impl ServerState {
 
     /// Sets the operator state. Callers then refresh the backend's selection.
     pub fn set_admin_state(&self, state: AdminState) {
-        if self.admin.swap(state as u8, Ordering::AcqRel) != state as u8 {
-            self.mark_changed();
-        }
-    }
-
-    fn mark_changed(&self) {
-        self.changed_at
-            .store(super::clock::now_secs(), Ordering::Release);
-    }
-
-    /// Seconds since the admin or health state last changed (HAProxy's `lastchg`).
-    pub fn secs_since_change(&self) -> u64 {
-        super::clock::now_secs().saturating_sub(self.changed_at.load(Ordering::Acquire))
+        self.admin.store(state as u8, Ordering::Release);
     }
 
     /// `maxconn`: the most requests served at once; `None` = unlimited.
@@ -143,9 +143,7 @@ impl ServerState {
 
     /// Sets the health state. Callers then refresh the backend's selection.
     pub fn set_up(&self, up: bool) {
-        if self.up.swap(up, Ordering::AcqRel) != up {
-            self.mark_changed();
-        }
+        self.up.store(up, Ordering::Release);
     }
 
     /// The current (user) weight, 0 to 256.
@@ -158,9 +156,72 @@ impl ServerState {
         self.weight.store(weight, Ordering::Release);
     }
 
+    /// The weight balancers use: the weight, scaled down while `slowstart` ramps it up (never
+    /// below 1 unless the weight is 0), as HAProxy's effective weight.
+    pub fn effective_weight(&self) -> u32 {
+        let weight = self.weight();
+        let ramp = self.ramp.load(Ordering::Acquire);
+        if ramp >= FULL_RAMP || weight == 0 {
+            return weight;
+        }
+        let scaled = (u64::from(weight) * u64::from(ramp)).div_ceil(u64::from(FULL_RAMP));
+        u32::try_from(scaled).unwrap_or(weight).max(1)
+    }
+
+    /// Sets the slow-start progress, in thousandths. Callers then refresh the backend's selection.
+    pub(crate) fn set_ramp(&self, thousandths: u32) {
+        self.ramp
+            .store(thousandths.min(FULL_RAMP), Ordering::Release);
+    }
+
     /// Whether the balancer may send new requests here: UP, READY and a non-zero weight.
     pub fn is_usable(&self) -> bool {
         self.is_up() && self.admin_state() == AdminState::Ready && self.weight() > 0
+    }
+
+    /// HAProxy's `status` column: `MAINT`, `DRAIN`, `UP`, `DOWN`, the transitional `UP 1/3` and
+    /// `DOWN 1/2`, or `no check` for an up server without checks.
+    pub fn status(&self) -> String {
+        match self.admin_state() {
+            AdminState::Maint => return "MAINT".to_string(),
+            AdminState::Drain if self.is_up() => return "DRAIN".to_string(),
+            _ => {}
+        }
+        let word = if self.is_up() { "UP" } else { "DOWN" };
+        if !self.checked {
+            return if self.is_up() {
+                "no check".to_string()
+            } else {
+                word.to_string()
+            };
+        }
+        match self.lock_check().progress {
+            Some((seen, of)) => format!("{word} {seen}/{of}"),
+            None => word.to_string(),
+        }
+    }
+
+    /// A copy of the health-check fields (`check_status`, `chkfail`, `downtime`...).
+    pub fn check_info(&self) -> CheckInfo {
+        self.lock_check().clone()
+    }
+
+    /// The check fields, for the health checker to update.
+    pub(crate) fn lock_check(&self) -> MutexGuard<'_, CheckInfo> {
+        // Only the checker writes; a poisoned lock means it panicked mid-update of plain data.
+        self.check
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Reports a request's outcome for passive observation (`observe`); a no-op without it.
+    pub fn observe(&self, outcome: Outcome) {
+        self.observer.report(outcome);
+    }
+
+    /// Passive observation, for the health checker.
+    pub(crate) fn observer(&self) -> &Observer {
+        &self.observer
     }
 
     /// Requests being served right now.

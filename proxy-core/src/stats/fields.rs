@@ -184,7 +184,7 @@ pub(crate) const META: [Option<(&str, &str)>; 103] = [
     Some(("MCP", "u64")), // hrsp_4xx
     Some(("MCP", "u64")), // hrsp_5xx
     Some(("MCP", "u64")), // hrsp_other
-    None,                 // hanafail
+    Some(("MCP", "u64")), // hanafail
     Some(("MRP", "u32")), // req_rate
     Some(("MMP", "u32")), // req_rate_max
     Some(("MCP", "u64")), // req_tot

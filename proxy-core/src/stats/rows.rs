@@ -4,7 +4,7 @@
 
 use super::fields::{COLUMNS, META};
 use crate::model::Balance;
-use crate::runtime::{AdminState, BackendState, Counters, FrontendState, Runtime, ServerState};
+use crate::runtime::{BackendState, Counters, FrontendState, Runtime, ServerState};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// HAProxy's process number, always 1 (one process, several threads).
@@ -225,8 +225,8 @@ fn server_row(backend: &BackendState, server: &ServerState) -> Row {
     if let Some(limit) = server.maxconn() {
         row.num("slim", i64::from(limit));
     }
-    row.text("status", server_status(backend, server));
-    row.num("lastchg", clamp(server.secs_since_change()));
+    row.text("status", server.status());
+    health_columns(&mut row, backend, server);
     row.num("weight", i64::from(server.weight()));
     row.num("uweight", i64::from(server.weight()));
     row.num("act", i64::from(!server.backup));
@@ -236,20 +236,38 @@ fn server_row(backend: &BackendState, server: &ServerState) -> Row {
     row
 }
 
-/// HAProxy's server `status`: the admin state first, then the health verdict; `no check` for a
-/// server that is not checked.
-pub(crate) fn server_status(backend: &BackendState, server: &ServerState) -> &'static str {
-    let checked = backend
+/// The columns health checks fill: `lastchg` for every server; the check results, counts and
+/// `downtime` for a checked one, as HAProxy shows them.
+fn health_columns(row: &mut Row, backend: &BackendState, server: &ServerState) {
+    let info = server.check_info();
+    let now = tokio::time::Instant::now();
+    row.num("lastchg", clamp(info.lastchg(now).as_secs()));
+    if !server.checked {
+        return;
+    }
+    row.num("chkfail", clamp(info.chkfail));
+    row.num("chkdown", clamp(info.chkdown));
+    row.num("downtime", clamp(info.downtime(now).as_secs()));
+    row.num("hanafail", clamp(info.hanafail));
+    row.text("check_status", info.check_status.as_str());
+    if let Some(code) = info.check_code {
+        row.num("check_code", i64::from(code));
+    }
+    if let Some(duration) = info.check_duration {
+        row.num(
+            "check_duration",
+            clamp(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)),
+        );
+    }
+    row.text("check_desc", info.check_status.description());
+    if let Some(check) = backend
         .model()
         .servers
         .get(server.id.index())
-        .is_some_and(|s| s.check.enabled);
-    match server.admin_state() {
-        AdminState::Maint => "MAINT",
-        AdminState::Drain => "DRAIN",
-        AdminState::Ready if !checked => "no check",
-        AdminState::Ready if server.is_up() => "UP",
-        AdminState::Ready => "DOWN",
+        .map(|s| &s.check)
+    {
+        row.num("check_rise", i64::from(check.rise));
+        row.num("check_fall", i64::from(check.fall));
     }
 }
 

@@ -119,14 +119,14 @@ async fn no_usable_server_gives_503_and_the_proxy_recovers() {
 }
 
 #[tokio::test]
-async fn refused_connection_gives_502_after_every_retry() {
+async fn refused_connection_gives_503_after_every_retry() {
     let mut config = config(vec![server("gone", closed_port().await)]);
     config.backends[0].retries = 2;
     config.backends[0].timeouts.connect = Some(Duration::from_millis(50));
     let proxy = start(config).await;
     let (status, body) = get(proxy.addr, "/").await;
-    assert_eq!(status, 502);
-    assert!(body.contains("502 Bad Gateway"), "{body}");
+    assert_eq!(status, 503);
+    assert!(body.contains("503 Service Unavailable"), "{body}");
     let counters = &proxy.proxy.runtime().backend("be").unwrap().counters;
     assert_eq!(counters.retries.load(Ordering::Relaxed), 2);
     assert_eq!(counters.connect_errors.load(Ordering::Relaxed), 3);
