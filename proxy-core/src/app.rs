@@ -1,9 +1,11 @@
 //! The top-level [`Proxy`]: a model turned into a runtime, per-frontend layers and listeners.
 
+use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
 use crate::health::HealthChecks;
+use crate::log::{AccessLog, Logs};
 use crate::proxy::{BackendPlan, Client, FrontendPlan, ProxyLayer};
-use crate::runtime::Runtime;
+use crate::runtime::{FrontendState, Runtime};
 use crate::tasks::{Background, Tasks};
 use crate::{config, model, Error, ProxyHandle};
 use std::path::Path;
@@ -27,6 +29,7 @@ pub struct Proxy {
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
     backends: Arc<[BackendPlan]>,
+    logs: Arc<Logs>,
     health: HealthChecks,
 }
 
@@ -48,12 +51,20 @@ impl Proxy {
             .map(BackendPlan::compile)
             .collect::<Result<Vec<_>, _>>()?
             .into();
+        let logs = Arc::new(Logs::new(&config, Arc::clone(&runtime)).map_err(Error::log)?);
         let layers = config
             .frontends
             .iter()
-            .map(|frontend| {
-                let plan =
-                    FrontendPlan::compile(frontend, Arc::clone(&runtime), Arc::clone(&backends))?;
+            .zip(runtime.frontends())
+            .map(|(frontend, state)| {
+                let access_log = AccessLog::new(&logs, &frontend.logging).map_err(Error::log)?;
+                let plan = FrontendPlan::compile(
+                    frontend,
+                    access_log,
+                    Arc::clone(state),
+                    Arc::clone(&runtime),
+                    Arc::clone(&backends),
+                )?;
                 Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
             })
             .collect::<Result<_, Error>>()?;
@@ -63,6 +74,7 @@ impl Proxy {
             runtime,
             layers,
             backends,
+            logs,
             health,
         })
     }
@@ -100,8 +112,13 @@ impl Proxy {
             .default_backend(backend)
             .build()
             .ok()?;
+        // The client is not a configured frontend: its own counters are not shown in the
+        // stats (the backend's and servers' are) and it writes no access log.
+        let state = FrontendState::from_model(&frontend, 0, &self.config.global);
         let plan = FrontendPlan::compile(
             &frontend,
+            None,
+            Arc::new(state),
             Arc::clone(&self.runtime),
             Arc::clone(&self.backends),
         )
@@ -134,9 +151,10 @@ impl Proxy {
     }
 
     /// The proxy's background work as one future: the health checks of every server with
-    /// `check`. Nothing runs until it is polled: [`Background::spawn`] it next to serving the
-    /// data path and keep the handle (dropping it stops the checks). It never completes while
-    /// there is work to do.
+    /// `check` and the access-log writer (the stats sockets are served by
+    /// [`Listeners::serve`], since binding them must fail at start). Nothing runs until it is
+    /// polled: [`Background::spawn`] it next to serving the data path and keep the handle
+    /// (dropping it stops the work). It never completes while there is work to do.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), switchyard_core::Error> {
@@ -148,10 +166,14 @@ impl Proxy {
     pub fn background(&self) -> Background {
         let mut tasks = Tasks::default();
         tasks.push(self.health.run());
+        if let Some(writer) = self.logs.writer() {
+            tasks.push(writer);
+        }
         tasks.run()
     }
 
-    /// Binds every `bind` address of every frontend. Serve them with [`Listeners::serve`].
+    /// Binds every `bind` address of every frontend and every `stats socket`. Serve them with
+    /// [`Listeners::serve`].
     ///
     /// Fails (with [`Error::is_bind`]) when an address is in use or not allowed.
     ///
@@ -166,7 +188,8 @@ impl Proxy {
     pub async fn bind(&self) -> Result<Listeners, Error> {
         let global = self.config.global.maxconn.map(semaphore);
         let mut listeners = Vec::new();
-        for (frontend, (_, layer)) in self.config.frontends.iter().zip(&self.layers) {
+        let frontends = self.config.frontends.iter().zip(self.runtime.frontends());
+        for ((frontend, state), (_, layer)) in frontends.zip(&self.layers) {
             let limits: Vec<Arc<Semaphore>> = frontend
                 .maxconn
                 .map(semaphore)
@@ -178,7 +201,7 @@ impl Proxy {
                     .await
                     .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
                 listeners.push(Listener {
-                    frontend: frontend.name.clone(),
+                    frontend: Arc::clone(state),
                     socket,
                     service: layer.layer(crate::frontend::NoBackend),
                     timeouts: crate::frontend::ClientTimeouts::of(&frontend.timeouts),
@@ -186,7 +209,8 @@ impl Proxy {
                 });
             }
         }
-        Ok(Listeners::new(listeners))
+        let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
+        Ok(Listeners::new(listeners, admin))
     }
 }
 

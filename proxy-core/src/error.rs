@@ -43,16 +43,25 @@ enum Inner {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("invalid configuration: {0}")]
+    Log(String),
+    #[error("stats socket {addr}: cannot bind: {source}")]
+    BindStats {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self.inner {
-            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) | Inner::HealthCheck(_) => {
-                ErrorKind::Config
-            }
-            Inner::Bind { .. } => ErrorKind::Bind,
+            Inner::Config(_)
+            | Inner::Routing(_)
+            | Inner::Runtime(_)
+            | Inner::HealthCheck(_)
+            | Inner::Log(_) => ErrorKind::Config,
+            Inner::Bind { .. } | Inner::BindStats { .. } => ErrorKind::Bind,
         }
     }
 
@@ -71,6 +80,23 @@ impl Error {
             inner: Inner::Bind {
                 frontend: frontend.to_owned(),
                 addr,
+                source,
+            },
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn log(message: String) -> Error {
+        Error {
+            inner: Inner::Log(message),
+        }
+    }
+
+    pub(crate) fn bind_stats(addr: impl fmt::Display, source: std::io::Error) -> Error {
+        Error {
+            inner: Inner::BindStats {
+                addr: addr.to_string(),
                 source,
             },
         }

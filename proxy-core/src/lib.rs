@@ -92,6 +92,7 @@
 //! application's recorder sees them) and opens a `tracing` span `request` per proxied request
 //! with `backend`, `server`, `method` and `path` fields.
 
+mod admin;
 mod app;
 pub mod balance;
 pub mod config;
@@ -99,10 +100,12 @@ pub mod control;
 mod error;
 pub mod frontend;
 mod health;
+mod log;
 pub mod model;
 pub mod proxy;
 pub mod routing;
 pub mod runtime;
+pub mod stats;
 mod tasks;
 
 pub use app::Proxy;

@@ -10,6 +10,7 @@
 
 mod backend;
 mod binary;
+mod cli;
 mod client;
 mod embedded;
 mod load;
@@ -18,6 +19,7 @@ mod raw_backend;
 
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::{example_bin, switchyard_bin};
+pub use cli::{CliAddr, Interactive};
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use embedded::EmbeddedProxy;
 pub use load::{Load, LoadReport};

@@ -117,6 +117,11 @@ impl ProxyProcess {
         );
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The frontend port given to [`ProxyProcess::start`].
     pub fn port(&self) -> u16 {
         self.port

@@ -2,7 +2,7 @@
 //! backend's rules, balancer, queue, retries, passive observation and connection pool) behind
 //! a `tower::Service` an application calls directly, with no listener.
 
-use super::dispatch::{dispatch, unrouted_response, Dispatch};
+use super::dispatch::unrouted_response;
 use super::plan::FrontendPlan;
 use super::{BoxError, ProxyBody};
 use bytes::Bytes;
@@ -62,12 +62,9 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let plan = Arc::clone(&self.plan);
-        Box::pin(async move {
-            match dispatch(&plan, request).await {
-                Dispatch::Answered(response) => Ok(response),
-                // The plan's only route is its backend, so nothing is left unrouted.
-                Dispatch::Unrouted(_) => Ok(unrouted_response()),
-            }
-        })
+        // The plan's only route is its backend, so nothing is left unrouted.
+        Box::pin(super::serve(plan, request, |_| async {
+            Ok(unrouted_response())
+        }))
     }
 }

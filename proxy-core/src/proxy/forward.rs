@@ -13,10 +13,11 @@
 use super::body::{empty_body, Guarded};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
+use super::trace::Trace;
 use super::{box_body, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
 use crate::model::RetryOn;
-use crate::runtime::{BackendCounters, BackendState, Outcome};
+use crate::runtime::{BackendState, Counters, Outcome, ServerState};
 use http::header::{HeaderValue, CONNECTION, HOST};
 use http::request::Parts;
 use http::uri::{PathAndQuery, Scheme};
@@ -26,6 +27,7 @@ use hyper_util::client::legacy;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// The longest pause before a connection attempt is retried.
 const MAX_TURNAROUND: Duration = Duration::from_secs(1);
@@ -35,7 +37,8 @@ const MAX_TURNAROUND: Duration = Duration::from_secs(1);
 /// response body is dropped.
 ///
 /// `close_upstream` asks the server to close its connection after this response
-/// (`option http-server-close` / `httpclose`), so it is never reused.
+/// (`option http-server-close` / `httpclose`), so it is never reused. `trace` receives the
+/// server, the time queued and to the response head, and the retries, for the access log.
 pub(crate) async fn forward(
     backend: &Arc<BackendState>,
     plan: &BackendPlan,
@@ -43,11 +46,14 @@ pub(crate) async fn forward(
     body: ProxyBody,
     ctx: &PickCtx<'_>,
     close_upstream: bool,
+    trace: &mut Trace,
 ) -> Result<Response<ProxyBody>, ProxyError> {
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
+    let queued = Instant::now();
     let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
+    trace.queue = queued.elapsed();
     let retries = if body.is_end_stream() {
         model.retries
     } else {
@@ -58,8 +64,10 @@ pub(crate) async fn forward(
     loop {
         let server = Arc::clone(slot.server());
         super::metrics::record_server(&server.name);
+        trace.server = Some(Arc::clone(&server));
         let upstream_body = body.take().unwrap_or_else(empty_body);
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
+        let sending = Instant::now();
         let sent = plan.client.request(request);
         let outcome = match timeouts.server {
             Some(limit) => match tokio::time::timeout(limit, sent).await {
@@ -74,6 +82,8 @@ pub(crate) async fn forward(
                 server.observe(Outcome::Status(status));
                 super::metrics::server_response(backend.name(), &server.name, status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
+                    trace.response = Some(sending.elapsed());
+                    server.counters.count_response(status);
                     return Ok(response.map(|body| box_body(Guarded::new(body, slot))));
                 }
                 tracing::debug!(backend = backend.name(), server = %server.name, status, retry, "retrying after this status");
@@ -82,8 +92,9 @@ pub(crate) async fn forward(
             Err(failure) => {
                 server.observe(failure.outcome());
                 if let Failure::Connect(_) = failure {
-                    BackendCounters::bump(&backend.counters.connect_errors);
-                    BackendCounters::bump(&server.counters.connect_errors);
+                    count_on_both(backend, &server, |c| &c.connect_errors);
+                } else {
+                    count_on_both(backend, &server, |c| &c.response_errors);
                 }
                 if retry >= retries || !failure.retryable(&model.retry_on) {
                     return Err(failure.into_error());
@@ -93,8 +104,8 @@ pub(crate) async fn forward(
             }
         };
         retry += 1;
-        BackendCounters::bump(&backend.counters.retries);
-        BackendCounters::bump(&server.counters.retries);
+        trace.retries = retry;
+        count_on_both(backend, &server, |c| &c.retries);
         if !redispatch_now(model.redispatch, retry, retries) {
             if let Some(Failure::Connect(_)) = failure {
                 // HAProxy's turn-around: an immediate new connection to the same server would
@@ -109,10 +120,11 @@ pub(crate) async fn forward(
             continue;
         }
         drop(slot);
+        let queued = Instant::now();
         slot = acquire_slot(backend, ctx, Some(server.id), queue_wait).await?;
+        trace.queue += queued.elapsed();
         if slot.server().id != server.id {
-            BackendCounters::bump(&backend.counters.redispatches);
-            BackendCounters::bump(&server.counters.redispatches);
+            count_on_both(backend, &server, |c| &c.redispatches);
         }
     }
 }
@@ -175,6 +187,17 @@ impl Failure {
             Failure::Timeout => ProxyError::ServerTimeout,
         }
     }
+}
+
+/// Adds one to the same counter of the backend and of `server` (HAProxy counts `econ`,
+/// `eresp`, `wretr` and `wredis` on both rows).
+fn count_on_both(
+    backend: &BackendState,
+    server: &ServerState,
+    counter: impl Fn(&Counters) -> &std::sync::atomic::AtomicU64,
+) {
+    Counters::bump(counter(&backend.counters));
+    Counters::bump(counter(&server.counters));
 }
 
 /// Whether retry number `retry` (1-based, of `retries`) goes to another server.

@@ -22,6 +22,8 @@ pub enum RuleVerdict {
     Continue,
     /// Answer the client with this response (`deny` or `return`) and do not forward.
     Respond(http::Response<Bytes>),
+    /// Answer with the Prometheus exporter (`use-service prometheus-exporter`).
+    PrometheusExporter,
 }
 
 /// The `http-request` rules of one proxy.
@@ -38,6 +40,7 @@ enum RequestStep {
         content_type: Option<HeaderValue>,
         body: Bytes,
     },
+    Prometheus,
 }
 
 impl RequestRules {
@@ -49,6 +52,7 @@ impl RequestRules {
                 let step = match &rule.action {
                     RequestAction::Header(header) => RequestStep::Edit(HeaderEdit::of(header)?),
                     RequestAction::Deny { status } => deny_response(*status)?,
+                    RequestAction::UsePrometheusExporter => RequestStep::Prometheus,
                     RequestAction::Return {
                         status,
                         content_type,
@@ -93,6 +97,7 @@ impl RequestRules {
                     }
                     return RuleVerdict::Respond(response);
                 }
+                RequestStep::Prometheus => return RuleVerdict::PrometheusExporter,
             }
         }
         RuleVerdict::Continue

@@ -2,7 +2,7 @@
 
 use super::check::CheckInfo;
 use super::observe::{Observer, Outcome};
-use super::ServerCounters;
+use super::Counters;
 use crate::model;
 use arc_swap::ArcSwap;
 use std::net::SocketAddr;
@@ -56,19 +56,19 @@ pub struct ServerState {
     pub puid: u32,
     /// `backup` keyword.
     pub backup: bool,
-    /// `maxconn`: most concurrent requests; `None` = unlimited.
-    pub maxconn: Option<u32>,
     /// The weight the configuration gave.
     pub initial_weight: u32,
     addr: ArcSwap<SocketAddr>,
+    /// `maxconn`: most concurrent requests; 0 = unlimited.
+    maxconn: AtomicU32,
     admin: AtomicU8,
     up: AtomicBool,
     weight: AtomicU32,
     inflight: AtomicU32,
     /// Requests this server was chosen for (HAProxy's `lbtot`).
     pub picked: AtomicU64,
-    /// Retry and connection-error counters (`wretr`, `wredis`, `econ`).
-    pub counters: ServerCounters,
+    /// Requests served (`scur`, `stot`), responses and errors.
+    pub counters: Counters,
     /// Whether health checks run for this server (the `check` keyword).
     pub checked: bool,
     /// Slow-start progress in thousandths of the full weight (1000 when not ramping).
@@ -90,15 +90,15 @@ impl ServerState {
             name: server.name.clone(),
             puid: server.id,
             backup: server.backup,
-            maxconn: server.maxconn,
             initial_weight: server.weight,
             addr: ArcSwap::from_pointee(server.addr),
+            maxconn: AtomicU32::new(server.maxconn.unwrap_or(0)),
             admin: AtomicU8::new(admin as u8),
             up: AtomicBool::new(true),
             weight: AtomicU32::new(server.weight),
             inflight: AtomicU32::new(0),
             picked: AtomicU64::new(0),
-            counters: ServerCounters::default(),
+            counters: Counters::default(),
             checked: server.check.enabled,
             ramp: AtomicU32::new(FULL_RAMP),
             check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
@@ -124,6 +124,16 @@ impl ServerState {
     /// Sets the operator state. Callers then refresh the backend's selection.
     pub fn set_admin_state(&self, state: AdminState) {
         self.admin.store(state as u8, Ordering::Release);
+    }
+
+    /// `maxconn`: the most requests served at once; `None` = unlimited.
+    pub fn maxconn(&self) -> Option<u32> {
+        Some(self.maxconn.load(Ordering::Acquire)).filter(|&max| max > 0)
+    }
+
+    /// Changes `maxconn` (the admin API's `set maxconn server`); 0 removes the limit.
+    pub fn set_maxconn(&self, maxconn: u32) {
+        self.maxconn.store(maxconn, Ordering::Release);
     }
 
     /// Whether health checks consider the server up.
@@ -221,20 +231,21 @@ impl ServerState {
 
     /// Whether `maxconn` is reached.
     pub fn is_full(&self) -> bool {
-        self.maxconn.is_some_and(|max| self.inflight() >= max)
+        self.maxconn().is_some_and(|max| self.inflight() >= max)
     }
 
     /// Takes a request slot if `maxconn` allows; the slot is given back when the guard drops.
     pub fn try_acquire(self: &Arc<Self>) -> Option<ServerSlot> {
-        let max = self.maxconn.unwrap_or(u32::MAX);
+        let max = self.maxconn().unwrap_or(u32::MAX);
         self.inflight
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < max).then_some(n + 1)
             })
-            .ok()
-            .map(|_| ServerSlot {
-                server: Arc::clone(self),
-            })
+            .ok()?;
+        self.counters.open_session();
+        Some(ServerSlot {
+            server: Arc::clone(self),
+        })
     }
 }
 
@@ -254,5 +265,6 @@ impl ServerSlot {
 impl Drop for ServerSlot {
     fn drop(&mut self) {
         self.server.inflight.fetch_sub(1, Ordering::AcqRel);
+        self.server.counters.close_session();
     }
 }
