@@ -62,6 +62,10 @@ fn weights_set_through_the_handle_change_the_shares() {
         call(&proxy);
     }
     assert_eq!((a.hits(), b.hits()), (6, 2));
+    let snapshot = proxy.handle().snapshot();
+    let sessions = |server| snapshot.server("app", server).unwrap().number("stot");
+    assert_eq!((sessions("a"), sessions("b")), (Some(6), Some(2)));
+    assert_eq!(snapshot.server("app", "a").unwrap().text("weight"), "3");
 }
 
 #[test]
@@ -129,4 +133,80 @@ fn shutting_down_the_background_handle_stops_health_checks() {
     a.set_health_status(200);
     std::thread::sleep(Duration::from_millis(400));
     assert_eq!(status(), "DOWN", "a check ran after shutdown");
+}
+
+#[test]
+fn a_server_added_through_the_handle_takes_requests_once_ready() {
+    let (a, b) = (TestBackend::start("a"), TestBackend::start("b"));
+    let proxy = proxy_over(&[&a]);
+    let handle = proxy.handle();
+    let server = Server::builder("b", b.addr()).build_alone().unwrap();
+    handle.add_server("app", &server).unwrap();
+    assert_eq!(call(&proxy).1, "a", "an added server starts in maintenance");
+    handle
+        .set_server_state("app", "b", AdminState::Ready)
+        .unwrap();
+    let bodies: Vec<String> = (0..4).map(|_| call(&proxy).1).collect();
+    assert_eq!(bodies.iter().filter(|body| *body == "b").count(), 2);
+
+    let refused = handle.remove_server("app", "b").unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Only servers in maintenance mode can be deleted."
+    );
+    handle
+        .set_server_state("app", "b", AdminState::Maint)
+        .unwrap();
+    handle.remove_server("app", "b").unwrap();
+    assert!(handle.snapshot().server("app", "b").is_none());
+    assert_eq!(call(&proxy).1, "a");
+}
+
+#[test]
+fn apply_adds_removes_and_reweighs_servers_keeping_their_counters() {
+    let (a, b, c) = (
+        TestBackend::start("a"),
+        TestBackend::start("b"),
+        TestBackend::start("c"),
+    );
+    let proxy = proxy_over(&[&a, &b]);
+    for _ in 0..4 {
+        call(&proxy);
+    }
+    let new = Config::builder()
+        .backend(
+            Backend::builder("app")
+                .timeout_connect(Duration::from_secs(1))
+                .server_with(Server::builder("a", a.addr()).weight(3))
+                .server("c", c.addr()),
+        )
+        .build()
+        .unwrap();
+    let changes = proxy.handle().apply(new).unwrap();
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    for _ in 0..8 {
+        call(&proxy);
+    }
+    assert_eq!((a.hits(), b.hits(), c.hits()), (8, 2, 2));
+    let snapshot = proxy.handle().snapshot();
+    assert_eq!(snapshot.server("app", "a").unwrap().number("stot"), Some(8));
+    assert!(snapshot.server("app", "b").is_none());
+}
+
+#[test]
+fn apply_refuses_what_needs_a_restart_and_changes_nothing() {
+    let (a, b) = (TestBackend::start("a"), TestBackend::start("b"));
+    let proxy = proxy_over(&[&a]);
+    let new = Config::builder()
+        .backend(
+            Backend::builder("app")
+                .balance(switchyard_core::model::Balance::LeastConn)
+                .server("a", a.addr())
+                .server("b", b.addr()),
+        )
+        .build()
+        .unwrap();
+    let error = proxy.handle().apply(new).unwrap_err();
+    assert!(matches!(error, ControlError::NeedsRestart(ref changes) if changes.len() == 1));
+    assert!(proxy.handle().snapshot().server("app", "b").is_none());
 }

@@ -29,6 +29,8 @@ pub struct Proxy {
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
     backends: Arc<[BackendPlan]>,
+    /// The model every [`ProxyHandle`] applies changes to.
+    live_model: Arc<std::sync::Mutex<Arc<model::Config>>>,
     logs: Arc<Logs>,
     health: HealthChecks,
 }
@@ -69,8 +71,10 @@ impl Proxy {
             })
             .collect::<Result<_, Error>>()?;
         let health = HealthChecks::compile(&config, &runtime)?;
+        let config = Arc::new(config);
         Ok(Proxy {
-            config: Arc::new(config),
+            live_model: Arc::new(std::sync::Mutex::new(Arc::clone(&config))),
+            config,
             runtime,
             layers,
             backends,
@@ -128,7 +132,7 @@ impl Proxy {
 
     /// A cloneable handle to change the live servers from code (see [`ProxyHandle`]).
     pub fn handle(&self) -> ProxyHandle {
-        ProxyHandle::new(Arc::clone(&self.runtime))
+        ProxyHandle::new(Arc::clone(&self.runtime), Arc::clone(&self.live_model))
     }
 
     /// The data path of the frontend called `frontend`, to put in front of an application's

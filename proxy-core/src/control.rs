@@ -5,12 +5,14 @@
 //! change made in code behaves exactly like the same command typed on the socket: the server's
 //! state changes at once and the backend's balancer snapshot is rebuilt off the request path.
 
-use crate::model::limits::MAX_WEIGHT;
-use crate::runtime::{AdminState, BackendState, Runtime, ServerState};
-use std::sync::Arc;
+use crate::model::{self, limits::MAX_WEIGHT};
+use crate::runtime::diff::{diff, Change};
+use crate::runtime::{AdminState, BackendState, MembershipError, Runtime, ServerState};
+use crate::stats::Snapshot;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Why a control operation was refused. The messages are the stats socket's.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ControlError {
     /// No backend has this name.
@@ -22,6 +24,13 @@ pub enum ControlError {
     /// A weight above 256.
     #[error("Absolute weight can only be between 0 and 256 inclusive.")]
     WeightOutOfRange,
+    /// `add_server` or `remove_server` was refused.
+    #[error(transparent)]
+    Membership(#[from] MembershipError),
+    /// The new model differs in ways [`ProxyHandle::apply`] cannot apply to a running proxy;
+    /// nothing was changed.
+    #[error("these changes need a restart: {0:?}")]
+    NeedsRestart(Vec<Change>),
 }
 
 /// A cloneable handle that changes a running proxy's servers. Get one from
@@ -42,11 +51,19 @@ pub enum ControlError {
 #[derive(Debug, Clone)]
 pub struct ProxyHandle {
     runtime: Arc<Runtime>,
+    /// The model the runtime matches now, shared by every clone; its lock serialises `apply`.
+    model: Arc<Mutex<Arc<model::Config>>>,
 }
 
 impl ProxyHandle {
-    pub(crate) fn new(runtime: Arc<Runtime>) -> ProxyHandle {
-        ProxyHandle { runtime }
+    pub(crate) fn new(runtime: Arc<Runtime>, model: Arc<Mutex<Arc<model::Config>>>) -> Self {
+        ProxyHandle { runtime, model }
+    }
+
+    /// The model the proxy runs now: the one it was built from, with every [`apply`](Self::apply)
+    /// since.
+    pub fn model(&self) -> Arc<model::Config> {
+        Arc::clone(&self.lock_model())
     }
 
     /// The live state this handle changes.
@@ -76,15 +93,126 @@ impl ProxyHandle {
         Ok(())
     }
 
+    /// The statistics `show stat` prints, as values: counters, states and weights of every
+    /// frontend, backend and server.
+    ///
+    /// ```
+    /// # use switchyard_core::model::{Backend, Config};
+    /// # let config = Config::builder()
+    /// #     .backend(Backend::builder("app").server("a", "127.0.0.1:8001".parse().unwrap()))
+    /// #     .build()?;
+    /// let proxy = switchyard_core::Proxy::from_config(config)?;
+    /// let snapshot = proxy.handle().snapshot();
+    /// assert_eq!(snapshot.server("app", "a").unwrap().number("stot"), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::of(&self.runtime)
+    }
+
+    /// `add server <backend>/<name>`: adds `server` (built with
+    /// [`ServerBuilder::build_alone`](crate::model::ServerBuilder::build_alone)) to a backend
+    /// whose algorithm allows it. It starts in maintenance, as in HAProxy: set it `Ready` when
+    /// it should take requests. Added servers are not health-checked.
+    pub fn add_server(&self, backend: &str, server: &model::Server) -> Result<(), ControlError> {
+        let backend = self.backend(backend)?;
+        backend.add_server(server)?;
+        Ok(())
+    }
+
+    /// `del server <backend>/<name>`: removes a server that is in maintenance and has no
+    /// request in flight.
+    pub fn remove_server(&self, backend: &str, server: &str) -> Result<(), ControlError> {
+        self.backend(backend)?.remove_server(server)?;
+        Ok(())
+    }
+
+    /// Applies `new` to the running proxy (see the module documentation) and returns what
+    /// changed. When some change cannot be applied live, nothing is changed and the error lists
+    /// those changes.
+    pub fn apply(&self, new: model::Config) -> Result<Vec<Change>, ControlError> {
+        let mut current = self.lock_model();
+        let changes = diff(&current, &new);
+        let not_live: Vec<Change> = changes
+            .iter()
+            .filter(|change| !self.applies_live(change))
+            .cloned()
+            .collect();
+        if !not_live.is_empty() {
+            return Err(ControlError::NeedsRestart(not_live));
+        }
+        for change in &changes {
+            self.apply_one(change)?;
+        }
+        *current = Arc::new(new);
+        Ok(changes)
+    }
+
+    fn applies_live(&self, change: &Change) -> bool {
+        match change {
+            Change::ServerAdded { backend, .. } => self
+                .runtime
+                .backend(backend)
+                .is_some_and(|b| b.takes_new_servers()),
+            Change::ServerRemoved { .. } | Change::Weight { .. } | Change::Disabled { .. } => true,
+            _ => false,
+        }
+    }
+
+    fn apply_one(&self, change: &Change) -> Result<(), ControlError> {
+        match change {
+            Change::ServerAdded { backend, server } => {
+                let state = self.backend(backend)?.add_server(server)?;
+                if !server.disabled {
+                    self.backend(backend)?
+                        .set_admin_state(state.id, AdminState::Ready);
+                }
+            }
+            Change::ServerRemoved { backend, server } => {
+                self.backend(backend)?.retire_server(server);
+            }
+            Change::Weight {
+                backend,
+                server,
+                weight,
+            } => self.set_weight(backend, server, *weight)?,
+            Change::Disabled {
+                backend,
+                server,
+                disabled,
+            } => {
+                let state = if *disabled {
+                    AdminState::Maint
+                } else {
+                    AdminState::Ready
+                };
+                self.set_server_state(backend, server, state)?;
+            }
+            // `apply` only calls this for the changes above.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn lock_model(&self) -> MutexGuard<'_, Arc<model::Config>> {
+        // The guarded value is replaced in one assignment; a panic cannot leave it half-written.
+        self.model
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn backend(&self, name: &str) -> Result<&Arc<BackendState>, ControlError> {
+        self.runtime
+            .backend(name)
+            .ok_or(ControlError::NoSuchBackend)
+    }
+
     fn find(
         &self,
         backend: &str,
         server: &str,
-    ) -> Result<(&Arc<BackendState>, &Arc<ServerState>), ControlError> {
-        let backend = self
-            .runtime
-            .backend(backend)
-            .ok_or(ControlError::NoSuchBackend)?;
+    ) -> Result<(&Arc<BackendState>, Arc<ServerState>), ControlError> {
+        let backend = self.backend(backend)?;
         let server = backend.server(server).ok_or(ControlError::NoSuchServer)?;
         Ok((backend, server))
     }

@@ -16,7 +16,7 @@ const MAX_WEIGHT: u32 = 256;
 fn find<'a>(
     shared: &'a Shared,
     spec: Option<&&str>,
-) -> Result<(&'a Arc<BackendState>, &'a Arc<ServerState>), Reply> {
+) -> Result<(&'a Arc<BackendState>, Arc<ServerState>), Reply> {
     let Some((backend, server)) = spec.and_then(|s| s.split_once('/')) else {
         return Err(Reply::line("Require 'backend/server'."));
     };
@@ -65,7 +65,7 @@ pub(crate) fn get_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
 /// `set weight <bk>/<srv> <w>[%]`.
 pub(crate) fn set_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    apply_weight(backend, server, words.get(3).copied())
+    apply_weight(backend, &server, words.get(3).copied())
 }
 
 fn apply_weight(backend: &BackendState, server: &ServerState, value: Option<&str>) -> Reply {
@@ -141,8 +141,8 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
             }
             _ => Reply::line("'set server <srv> health' expects 'up' or 'down'."),
         },
-        Some("weight") => apply_weight(backend, server, value),
-        Some("addr") => set_addr(server, &words[4..]),
+        Some("weight") => apply_weight(backend, &server, value),
+        Some("addr") => set_addr(&server, &words[4..]),
         _ => {
             Reply::line("'set server <srv>' only supports 'state', 'health', 'weight' and 'addr'.")
         }

@@ -25,7 +25,7 @@ pub(crate) fn servers_state(shared: &Shared, _: &mut State, words: &[&str]) -> R
     let mut out = format!("1\n{SERVERS_STATE_HEADER}\n");
     for backend in backends {
         for server in backend.servers() {
-            out.push_str(&server_state_line(backend, server));
+            out.push_str(&server_state_line(backend, &server));
         }
     }
     Reply::Text(out)

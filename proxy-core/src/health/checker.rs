@@ -33,14 +33,15 @@ struct Running {
 }
 
 impl Checker {
-    /// Checks the server forever, the first time after `first_delay`.
+    /// Checks the server until it is removed from its backend, the first time after
+    /// `first_delay`.
     pub(crate) async fn run(self: Arc<Self>, first_delay: Duration) {
         let mut state = Running {
             machine: RiseFall::new(self.settings.rise, self.settings.fall),
             ramp: None,
         };
         let mut next = Instant::now() + first_delay;
-        loop {
+        while !self.server.is_removed() {
             let ramp_step = state.ramp.map(|(_, step)| step);
             tokio::select! {
                 () = sleep_until(next) => {

@@ -17,7 +17,9 @@ use tokio::sync::Notify;
 #[derive(Debug)]
 pub struct BackendState {
     model: model::Backend,
-    servers: Vec<Arc<ServerState>>,
+    /// Every server by [`ServerId`], removed ones included (so ids never move); replaced
+    /// whole when a server is added or removed.
+    servers: ArcSwap<Vec<Arc<ServerState>>>,
     selection: ArcSwap<Box<dyn Balancer>>,
     /// Serialises snapshot rebuilds so an older snapshot never overwrites a newer one.
     refresh_lock: Mutex<()>,
@@ -40,7 +42,7 @@ impl BackendState {
         let selection = ArcSwap::from_pointee(balance::build(backend, &servers));
         BackendState {
             model: backend.clone(),
-            servers,
+            servers: ArcSwap::from_pointee(servers),
             selection,
             refresh_lock: Mutex::new(()),
             queue: Notify::new(),
@@ -64,32 +66,50 @@ impl BackendState {
         &self.model
     }
 
-    /// The servers, in declaration order (indexed by [`ServerId`]).
-    pub fn servers(&self) -> &[Arc<ServerState>] {
+    /// The servers, in declaration order then in the order they were added; removed servers
+    /// are left out.
+    pub fn servers(&self) -> Vec<Arc<ServerState>> {
+        let all = self.servers.load();
+        all.iter().filter(|s| !s.is_removed()).cloned().collect()
+    }
+
+    /// The server called `name`, if any (removed servers are gone).
+    pub fn server(&self, name: &str) -> Option<Arc<ServerState>> {
+        let all = self.servers.load();
+        all.iter()
+            .find(|s| s.name == name && !s.is_removed())
+            .cloned()
+    }
+
+    /// Every server by id, removed ones included, for adding and removing servers.
+    pub(super) fn all_servers(&self) -> &ArcSwap<Vec<Arc<ServerState>>> {
         &self.servers
     }
 
-    /// The server called `name`, if any.
-    pub fn server(&self, name: &str) -> Option<&Arc<ServerState>> {
-        self.servers.iter().find(|s| s.name == name)
+    /// The lock that serialises changes to the server list and balancer snapshot.
+    pub(super) fn lock_changes(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A poisoned lock only means another rebuild panicked; rebuilding again is safe.
+        self.refresh_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Whether any server may take new requests now (full or not).
     pub fn has_usable_server(&self) -> bool {
-        self.servers.iter().any(|s| s.is_usable())
+        self.servers.load().iter().any(|s| s.is_usable())
     }
 
     /// Asks the current balancer snapshot for a server; counts the pick on the server.
-    pub fn pick(&self, ctx: &PickCtx<'_>, avoid: Option<ServerId>) -> Option<&Arc<ServerState>> {
+    pub fn pick(&self, ctx: &PickCtx<'_>, avoid: Option<ServerId>) -> Option<Arc<ServerState>> {
         let id = self.selection.load().pick(ctx, avoid)?;
-        let server = self.servers.get(id.index())?;
+        let server = Arc::clone(self.servers.load().get(id.index())?);
         server.picked.fetch_add(1, Ordering::Relaxed);
         Some(server)
     }
 
     /// Sets a server's admin state (the admin API's `set server ... state`).
     pub fn set_admin_state(&self, server: ServerId, state: AdminState) {
-        if let Some(s) = self.servers.get(server.index()) {
+        if let Some(s) = self.servers.load().get(server.index()) {
             s.set_admin_state(state);
             self.refresh_selection();
         }
@@ -97,7 +117,7 @@ impl BackendState {
 
     /// Sets a server's weight, capped at 256 as in HAProxy (`set server ... weight`).
     pub fn set_weight(&self, server: ServerId, weight: u32) {
-        if let Some(s) = self.servers.get(server.index()) {
+        if let Some(s) = self.servers.load().get(server.index()) {
             s.set_weight(weight.min(256));
             self.refresh_selection();
         }
@@ -105,7 +125,7 @@ impl BackendState {
 
     /// Sets a server's health (health checks' verdict).
     pub fn set_up(&self, server: ServerId, up: bool) {
-        if let Some(s) = self.servers.get(server.index()) {
+        if let Some(s) = self.servers.load().get(server.index()) {
             s.set_up(up);
             self.refresh_selection();
         }
@@ -114,15 +134,14 @@ impl BackendState {
     /// Rebuilds the balancer snapshot from the servers' current states and wakes queued
     /// requests, since a server may have become usable.
     pub fn refresh_selection(&self) {
-        {
-            // A poisoned lock only means another rebuild panicked; rebuilding again is safe.
-            let _guard = self
-                .refresh_lock
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            self.selection
-                .store(Arc::new(balance::build(&self.model, &self.servers)));
-        }
+        let guard = self.lock_changes();
+        self.rebuild(&guard);
+    }
+
+    /// Rebuilds the snapshot while `_guard` holds the change lock, and wakes queued requests.
+    pub(super) fn rebuild(&self, _guard: &std::sync::MutexGuard<'_, ()>) {
+        self.selection
+            .store(Arc::new(balance::build(&self.model, &self.servers.load())));
         self.queue.notify_waiters();
     }
 

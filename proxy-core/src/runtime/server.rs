@@ -71,6 +71,8 @@ pub struct ServerState {
     pub counters: Counters,
     /// Whether health checks run for this server (the `check` keyword).
     pub checked: bool,
+    /// Set once the server is removed from its backend.
+    removed: AtomicBool,
     /// Slow-start progress in thousandths of the full weight (1000 when not ramping).
     ramp: AtomicU32,
     check: Mutex<CheckInfo>,
@@ -100,6 +102,7 @@ impl ServerState {
             picked: AtomicU64::new(0),
             counters: Counters::default(),
             checked: server.check.enabled,
+            removed: AtomicBool::new(false),
             ramp: AtomicU32::new(FULL_RAMP),
             check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
             observer: Observer::new(server.check.observe, server.check.error_limit),
@@ -176,7 +179,21 @@ impl ServerState {
 
     /// Whether the balancer may send new requests here: UP, READY and a non-zero weight.
     pub fn is_usable(&self) -> bool {
-        self.is_up() && self.admin_state() == AdminState::Ready && self.weight() > 0
+        self.is_up()
+            && self.admin_state() == AdminState::Ready
+            && self.weight() > 0
+            && !self.is_removed()
+    }
+
+    /// Whether the server was removed from its backend (`del server`); its state lives on only
+    /// until its last request ends.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
+    /// Marks the server removed. Callers then refresh the backend's selection.
+    pub(crate) fn mark_removed(&self) {
+        self.removed.store(true, Ordering::Release);
     }
 
     /// HAProxy's `status` column: `MAINT`, `DRAIN`, `UP`, `DOWN`, the transitional `UP 1/3` and

@@ -11,10 +11,12 @@ mod page;
 mod prometheus;
 mod render;
 mod rows;
+mod snapshot;
 
 pub use page::StatsPage;
 pub(crate) use prometheus::exporter_response;
 pub use prometheus::record_metrics;
+pub use snapshot::{Snapshot, SnapshotRow};
 
 use crate::runtime::{AdminState, Runtime};
 use rows::Kind;
@@ -98,7 +100,7 @@ fn keep(runtime: &Runtime, filter: &StatFilter, row: &rows::Row) -> bool {
     }
     let server = runtime
         .backend(name)
-        .and_then(|b| b.servers().iter().find(|s| s.puid == row.sid));
+        .and_then(|b| b.servers().into_iter().find(|s| s.puid == row.sid));
     let Some(server) = server else { return true };
     if filter.no_maint && server.admin_state() == AdminState::Maint {
         return false;

@@ -279,9 +279,9 @@ fn backend_row(backend: &BackendState) -> Row {
     row.counter("qcur", &counters.queued);
     row.counter("qmax", &counters.max_queued);
     row.counter("req_tot", &counters.requests);
+    let servers = backend.servers();
     let usable = |backup: bool| {
-        backend
-            .servers()
+        servers
             .iter()
             .filter(move |s| s.backup == backup && s.is_usable())
     };
@@ -303,8 +303,7 @@ fn backend_row(backend: &BackendState) -> Row {
     row.num("uweight", i64::from(weight));
     row.num("act", clamp(usable(false).count() as u64));
     row.num("bck", clamp(usable(true).count() as u64));
-    let lbtot: u64 = backend
-        .servers()
+    let lbtot: u64 = servers
         .iter()
         .map(|s| s.picked.load(Ordering::Relaxed))
         .sum();

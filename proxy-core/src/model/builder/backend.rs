@@ -353,6 +353,15 @@ impl ServerBuilder {
         self
     }
 
+    /// The server with its settings checked, on its own (to add it to a running backend with
+    /// [`crate::ProxyHandle::add_server`]): its `id` is the one set, or 0 for "the next free".
+    pub fn build_alone(self) -> Result<Server, BuildError> {
+        let id = self.explicit_id.unwrap_or(0);
+        let mut server = self.build()?;
+        server.id = id;
+        Ok(server)
+    }
+
     /// The server with its settings checked. Its id is given by the backend's `build()`.
     fn build(self) -> Result<Server, BuildError> {
         let server = self.server;
