@@ -73,6 +73,11 @@ fn a_backend_killed_under_load_costs_no_client_a_single_error() {
         server.counters.redispatches.load(Ordering::Relaxed),
         redispatches
     );
+    // What an operator reads with `show stat`.
+    for row in ["BACKEND", "web2"] {
+        assert_eq!(proxy.stat("be", row, "wretr"), retries.to_string());
+        assert_eq!(proxy.stat("be", row, "wredis"), redispatches.to_string());
+    }
 }
 
 #[test]

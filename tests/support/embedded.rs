@@ -56,6 +56,24 @@ impl EmbeddedProxy {
     pub fn server(&self, backend: &str, server: &str) -> Arc<ServerState> {
         self.backend(backend).server(server).unwrap().clone()
     }
+
+    /// Field `column` of the `show stat` CSV row `proxy`/`name` (`BACKEND`, `FRONTEND` or a
+    /// server), as the stats socket would print it.
+    pub fn stat(&self, proxy: &str, name: &str, column: &str) -> String {
+        let csv = switchyard_core::stats::show_stat(
+            self.proxy.runtime(),
+            &Default::default(),
+            switchyard_core::stats::StatFormat::Csv,
+        );
+        let mut lines = csv.lines();
+        let header = lines.next().unwrap().trim_start_matches("# ");
+        let position = header.split(',').position(|c| c == column).unwrap();
+        let row = lines
+            .map(|line| line.split(',').collect::<Vec<_>>())
+            .find(|fields| fields[0] == proxy && fields[1] == name)
+            .unwrap_or_else(|| panic!("no show stat row {proxy}/{name}:\n{csv}"));
+        row[position].to_string()
+    }
 }
 
 impl Drop for EmbeddedProxy {
