@@ -152,12 +152,7 @@ fn backend(draft: &ProxyDraft, logging: Logging, diags: &mut Diags) -> Backend {
             id,
             addr: server.addr,
             addr_spec: server.addr_spec.clone(),
-            weight: server.options.weight,
-            backup: server.options.backup,
-            disabled: server.options.disabled,
-            maxconn: server.options.maxconn,
-            maxqueue: server.options.maxqueue,
-            check: server.options.check.clone(),
+            ..server.options.preset.clone()
         })
         .collect();
     let health_check = draft.httpchk.clone().map(|check| HealthCheck {

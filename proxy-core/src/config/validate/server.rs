@@ -156,22 +156,23 @@ fn apply_option(
             }
         })
     };
-    let check = &mut options.check;
+    let preset = &mut options.preset;
+    let check = &mut preset.check;
     match option {
         "check" => check.enabled = true,
         "no-check" => check.enabled = false,
-        "backup" => options.backup = true,
-        "no-backup" => options.backup = false,
-        "disabled" => options.disabled = true,
-        "enabled" => options.disabled = false,
-        "weight" => options.weight = int(0, MAX_WEIGHT)?,
+        "backup" => preset.backup = true,
+        "no-backup" => preset.backup = false,
+        "disabled" => preset.disabled = true,
+        "enabled" => preset.disabled = false,
+        "weight" => preset.weight = int(0, MAX_WEIGHT)?,
         "inter" => check.inter = time()?,
         "fastinter" => check.fastinter = Some(time()?),
         "downinter" => check.downinter = Some(time()?),
         "rise" => check.rise = int(1, MAX_CHECK_COUNT)?,
         "fall" => check.fall = int(1, MAX_CHECK_COUNT)?,
-        "maxconn" => options.maxconn = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
-        "maxqueue" => options.maxqueue = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
+        "maxconn" => preset.maxconn = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
+        "maxqueue" => preset.maxqueue = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
         "port" => {
             check.port = Some(
                 u16::try_from(int(1, 65535)?).map_err(|_| bad("port out of range".to_string()))?,

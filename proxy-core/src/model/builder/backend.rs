@@ -218,17 +218,29 @@ impl Server {
         ServerBuilder {
             server: Server {
                 name: name.into(),
-                id: 0,
                 addr,
                 addr_spec: addr.to_string(),
-                weight: 1,
-                backup: false,
-                disabled: false,
-                maxconn: None,
-                maxqueue: None,
-                check: ServerCheck::default(),
+                ..Server::defaults()
             },
             explicit_id: None,
+        }
+    }
+
+    /// HAProxy's server settings before any `default-server` line, for a server with no name
+    /// or address yet (the configuration file's validator starts from these too).
+    pub(crate) fn defaults() -> Server {
+        let addr = SocketAddr::from(([0, 0, 0, 0], 0));
+        Server {
+            name: String::new(),
+            id: 0,
+            addr,
+            addr_spec: String::new(),
+            weight: 1,
+            backup: false,
+            disabled: false,
+            maxconn: None,
+            maxqueue: None,
+            check: ServerCheck::default(),
         }
     }
 }
