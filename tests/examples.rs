@@ -29,27 +29,26 @@ fn answers_per_server(stdout: &str) -> BTreeMap<String, usize> {
     counts
 }
 
+/// Asserts `stdout` shows `servers` upstreams answering `each` requests apiece.
+fn assert_balanced(stdout: &str, servers: usize, each: usize) {
+    let counts = answers_per_server(stdout);
+    assert_eq!(counts.len(), servers, "{stdout}");
+    assert!(counts.values().all(|&n| n == each), "{stdout}");
+}
+
 #[test]
 fn axum_fallback_serves_local_routes_and_balances_the_rest() {
     let stdout = run_example("axum_fallback", 6);
     assert!(stdout.contains("/healthz: served by axum"), "{stdout}");
-    let counts = answers_per_server(&stdout);
-    assert_eq!(counts.len(), 3, "{stdout}");
-    assert!(counts.values().all(|&n| n == 2), "{stdout}");
+    assert_balanced(&stdout, 3, 2);
 }
 
 #[test]
 fn client_side_spreads_requests_over_the_pool() {
-    let stdout = run_example("client_side", 8);
-    let counts = answers_per_server(&stdout);
-    assert_eq!(counts.len(), 4, "{stdout}");
-    assert!(counts.values().all(|&n| n == 2), "{stdout}");
+    assert_balanced(&run_example("client_side", 8), 4, 2);
 }
 
 #[test]
 fn from_config_file_serves_like_the_binary() {
-    let stdout = run_example("from_config_file", 6);
-    let counts = answers_per_server(&stdout);
-    assert_eq!(counts.len(), 3, "{stdout}");
-    assert!(counts.values().all(|&n| n == 2), "{stdout}");
+    assert_balanced(&run_example("from_config_file", 6), 3, 2);
 }
