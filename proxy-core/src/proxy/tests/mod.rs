@@ -1,6 +1,7 @@
 //! End-to-end tests of the data path: a real listener, real backends on 127.0.0.1:0.
 
 mod lifecycle;
+mod observability;
 mod streaming;
 mod support;
 
