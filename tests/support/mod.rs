@@ -9,8 +9,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backend;
+pub mod balancers;
 mod binary;
 mod client;
+pub mod generate;
 mod process;
 mod raw_backend;
 
