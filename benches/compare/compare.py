@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import contestants  # noqa: E402
 import measure  # noqa: E402
@@ -112,7 +113,7 @@ def run_one(scenario, name, binary, args, status_port, backend_ports, workdir, r
     port = free_port()
     run_dir = tempfile.mkdtemp(prefix=f"{name}-", dir=workdir)
     if name == "nginx":
-        config = contestants.nginx_proxy_conf(run_dir, port, backend_ports, balance)
+        config = contestants.nginx_proxy_conf(run_dir, port, backend_ports)
     else:
         config = contestants.haproxy_syntax(port, backend_ports, balance, hash_type)
     with open(os.path.join(run_dir, "output.log"), "w") as log:

@@ -37,13 +37,8 @@ backend be
 """
 
 
-# nginx's closest equivalent of each HAProxy balance line (only roundrobin is compared).
-NGINX_BALANCE = {"roundrobin": ""}
-
-
-def nginx_proxy_conf(workdir, port, backend_ports, balance):
-    """nginx as a reverse proxy: one process, upstream connections kept alive."""
-    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in backend_ports)
+def _nginx_conf(workdir, http_body):
+    """A one-process nginx in the foreground, files under `workdir`, `http_body` in `http {}`."""
     return f"""worker_processes 1;
 master_process off;
 daemon off;
@@ -59,9 +54,16 @@ http {{
     uwsgi_temp_path {workdir}/uwsgi;
     scgi_temp_path {workdir}/scgi;
     keepalive_requests 1000000;
-    keepalive_timeout 30s;
+{http_body}}}
+"""
+
+
+def nginx_proxy_conf(workdir, port, backend_ports):
+    """nginx as a reverse proxy with its default round robin (the only algorithm compared with
+    nginx): one process, upstream connections kept alive."""
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in backend_ports)
+    return _nginx_conf(workdir, f"""    keepalive_timeout 30s;
     upstream be {{
-        {NGINX_BALANCE[balance]}
 {servers}
         keepalive 64;
         keepalive_requests 1000000;
@@ -74,31 +76,13 @@ http {{
             proxy_set_header Connection "";
         }}
     }}
-}}
-"""
+""")
 
 
 def nginx_backend_conf(workdir, ports, status_port):
     """The test backend: a fixed 200 answer on every port, plus stub_status on `status_port`."""
-    listens = "\n".join(
-        f"        listen 127.0.0.1:{p} backlog=4096;" for p in ports
-    )
-    return f"""worker_processes 1;
-master_process off;
-daemon off;
-pid {workdir}/nginx.pid;
-error_log {workdir}/error.log warn;
-worker_rlimit_nofile 16384;
-events {{ worker_connections 8000; }}
-http {{
-    access_log off;
-    client_body_temp_path {workdir}/body;
-    proxy_temp_path {workdir}/proxy;
-    fastcgi_temp_path {workdir}/fastcgi;
-    uwsgi_temp_path {workdir}/uwsgi;
-    scgi_temp_path {workdir}/scgi;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
+    listens = "\n".join(f"        listen 127.0.0.1:{p} backlog=4096;" for p in ports)
+    return _nginx_conf(workdir, f"""    keepalive_timeout 60s;
     server {{
 {listens}
         location / {{
@@ -110,8 +94,7 @@ http {{
         listen 127.0.0.1:{status_port};
         location / {{ stub_status; }}
     }}
-}}
-"""
+""")
 
 
 def command(name, binary, workdir, config_text):
