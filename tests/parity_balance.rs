@@ -77,6 +77,7 @@ fn backend(
         servers,
         timeouts: Default::default(),
         retries: 3,
+        retry_on: Default::default(),
         redispatch: None,
         allbackups: false,
         acls: Vec::new(),

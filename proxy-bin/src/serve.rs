@@ -4,11 +4,13 @@ use switchyard_core::model::Config;
 use switchyard_core::{Listeners, Proxy};
 use tracing::info;
 
-/// Build the proxy from `config` and bind every frontend; logs each listening address.
+/// Build the proxy from `config`, bind every frontend and start the background work (health
+/// checks) on the runtime; logs each listening address.
 pub(crate) async fn bind(config: Config) -> anyhow::Result<Listeners> {
     crate::privileges::check(&config.global).map_err(anyhow::Error::msg)?;
     let proxy = Proxy::from_config(config).map_err(flatten)?;
     let listeners = proxy.bind().await.map_err(flatten)?;
+    tokio::spawn(proxy.background());
     for (frontend, addr) in listeners.local_addrs() {
         info!("frontend '{frontend}' listening on http://{addr}");
     }

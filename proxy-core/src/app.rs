@@ -1,9 +1,14 @@
 //! The top-level [`Proxy`]: a model turned into a runtime, per-frontend layers and listeners.
 
+use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
+use crate::health::HealthChecks;
+use crate::log::{AccessLog, Logs};
 use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
 use crate::runtime::Runtime;
+use crate::tasks::Tasks;
 use crate::{config, model, Error};
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -24,6 +29,8 @@ pub struct Proxy {
     config: Arc<model::Config>,
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
+    logs: Arc<Logs>,
+    health: HealthChecks,
 }
 
 impl Proxy {
@@ -44,19 +51,30 @@ impl Proxy {
             .map(BackendPlan::compile)
             .collect::<Result<Vec<_>, _>>()?
             .into();
+        let logs = Arc::new(Logs::new(&config, Arc::clone(&runtime)).map_err(Error::log)?);
         let layers = config
             .frontends
             .iter()
-            .map(|frontend| {
-                let plan =
-                    FrontendPlan::compile(frontend, Arc::clone(&runtime), Arc::clone(&backends))?;
+            .zip(runtime.frontends())
+            .map(|(frontend, state)| {
+                let access_log = AccessLog::new(&logs, &frontend.logging).map_err(Error::log)?;
+                let plan = FrontendPlan::compile(
+                    frontend,
+                    access_log,
+                    Arc::clone(state),
+                    Arc::clone(&runtime),
+                    Arc::clone(&backends),
+                )?;
                 Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
             })
             .collect::<Result<_, Error>>()?;
+        let health = HealthChecks::compile(&config, &runtime)?;
         Ok(Proxy {
             config: Arc::new(config),
             runtime,
             layers,
+            logs,
+            health,
         })
     }
 
@@ -104,7 +122,29 @@ impl Proxy {
             .map(|(_, layer)| layer.clone())
     }
 
-    /// Binds every `bind` address of every frontend. Serve them with [`Listeners::serve`].
+    /// The proxy's background work as one future: the health checks of every server with
+    /// `check` and the access-log writer (the stats sockets are served by
+    /// [`Listeners::serve`], since binding them must fail at start). Nothing runs until it is polled; spawn it once,
+    /// next to serving the listeners. It never completes while there is work to do.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), switchyard_core::Error> {
+    /// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
+    /// tokio::spawn(proxy.background());
+    /// proxy.bind().await?.serve(std::future::pending()).await
+    /// # }
+    /// ```
+    pub fn background(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut tasks = Tasks::default();
+        tasks.push(self.health.run());
+        if let Some(writer) = self.logs.writer() {
+            tasks.push(writer);
+        }
+        tasks.run()
+    }
+
+    /// Binds every `bind` address of every frontend and every `stats socket`. Serve them with
+    /// [`Listeners::serve`].
     ///
     /// Fails (with [`Error::is_bind`]) when an address is in use or not allowed.
     ///
@@ -119,7 +159,8 @@ impl Proxy {
     pub async fn bind(&self) -> Result<Listeners, Error> {
         let global = self.config.global.maxconn.map(semaphore);
         let mut listeners = Vec::new();
-        for (frontend, (_, layer)) in self.config.frontends.iter().zip(&self.layers) {
+        let frontends = self.config.frontends.iter().zip(self.runtime.frontends());
+        for ((frontend, state), (_, layer)) in frontends.zip(&self.layers) {
             let limits: Vec<Arc<Semaphore>> = frontend
                 .maxconn
                 .map(semaphore)
@@ -131,7 +172,7 @@ impl Proxy {
                     .await
                     .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
                 listeners.push(Listener {
-                    frontend: frontend.name.clone(),
+                    frontend: Arc::clone(state),
                     socket,
                     service: layer.layer(crate::frontend::NoBackend),
                     timeouts: crate::frontend::ClientTimeouts::of(&frontend.timeouts),
@@ -139,7 +180,8 @@ impl Proxy {
                 });
             }
         }
-        Ok(Listeners::new(listeners))
+        let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
+        Ok(Listeners::new(listeners, admin))
     }
 }
 

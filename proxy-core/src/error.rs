@@ -1,6 +1,7 @@
 //! The public error type: opaque, with a [`ErrorKind`] saying which side failed.
 
 use crate::config::ConfigErrors;
+use crate::health::HttpCheckError;
 use crate::routing::RoutingError;
 use crate::runtime::RuntimeError;
 use std::fmt;
@@ -34,10 +35,19 @@ enum Inner {
     Routing(#[source] RoutingError),
     #[error("invalid configuration: {0}")]
     Runtime(#[source] RuntimeError),
+    #[error("invalid configuration: {0}")]
+    HealthCheck(#[source] HttpCheckError),
     #[error("frontend '{frontend}': cannot bind {addr}: {source}")]
     Bind {
         frontend: String,
         addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration: {0}")]
+    Log(String),
+    #[error("stats socket {addr}: cannot bind: {source}")]
+    BindStats {
+        addr: String,
         source: std::io::Error,
     },
 }
@@ -46,8 +56,12 @@ impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self.inner {
-            Inner::Config(_) | Inner::Routing(_) | Inner::Runtime(_) => ErrorKind::Config,
-            Inner::Bind { .. } => ErrorKind::Bind,
+            Inner::Config(_)
+            | Inner::Routing(_)
+            | Inner::Runtime(_)
+            | Inner::HealthCheck(_)
+            | Inner::Log(_) => ErrorKind::Config,
+            Inner::Bind { .. } | Inner::BindStats { .. } => ErrorKind::Bind,
         }
     }
 
@@ -66,6 +80,23 @@ impl Error {
             inner: Inner::Bind {
                 frontend: frontend.to_owned(),
                 addr,
+                source,
+            },
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn log(message: String) -> Error {
+        Error {
+            inner: Inner::Log(message),
+        }
+    }
+
+    pub(crate) fn bind_stats(addr: impl fmt::Display, source: std::io::Error) -> Error {
+        Error {
+            inner: Inner::BindStats {
+                addr: addr.to_string(),
                 source,
             },
         }
@@ -92,6 +123,14 @@ impl From<RuntimeError> for Error {
     fn from(error: RuntimeError) -> Error {
         Error {
             inner: Inner::Runtime(error),
+        }
+    }
+}
+
+impl From<HttpCheckError> for Error {
+    fn from(error: HttpCheckError) -> Error {
+        Error {
+            inner: Inner::HealthCheck(error),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Shared helpers for Switchyard's integration tests: the real `switchyard` binary, named test
-//! backends, a small HTTP client and a running-proxy handle.
+//! backends, a small HTTP client, a bounded keep-alive load generator and a running-proxy handle.
 //!
 //! Everything here is blocking, so tests are plain `#[test]` functions: backends and the client
 //! run on one background tokio runtime owned by this crate ([`runtime`]). Every address is on
@@ -11,15 +11,21 @@
 mod backend;
 pub mod balancers;
 mod binary;
+mod cli;
 mod client;
+mod embedded;
 pub mod generate;
+mod load;
 mod process;
 mod raw_backend;
 
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::switchyard_bin;
+pub use cli::{CliAddr, Interactive};
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
-pub use process::{free_port, run_to_exit, wait_for_port, ProxyProcess};
+pub use embedded::EmbeddedProxy;
+pub use load::{Load, LoadReport};
+pub use process::{free_port, run_to_exit, wait_for_port, wait_until, ProxyProcess};
 pub use raw_backend::RawBackend;
 
 /// A `defaults` section for test configs: HTTP mode and short timeouts, so failures show fast.

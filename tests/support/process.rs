@@ -20,6 +20,20 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Polls `condition` every 10 ms until it holds (true) or `limit` passes (false).
+pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if condition() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Whether `127.0.0.1:port` accepts a connection within `timeout`.
 pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
@@ -101,6 +115,11 @@ impl ProxyProcess {
             self.port,
             self.stderr()
         );
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The frontend port given to [`ProxyProcess::start`].

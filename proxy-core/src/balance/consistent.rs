@@ -36,7 +36,7 @@ impl Ring {
         let mut points: Vec<(u32, u32)> = Vec::new();
         for (index, server) in group.members().iter().enumerate() {
             let seed = server.puid.wrapping_mul(SEED_RANGE_PER_SERVER);
-            let count = server.weight().saturating_mul(POINTS_PER_WEIGHT);
+            let count = server.effective_weight().saturating_mul(POINTS_PER_WEIGHT);
             points.extend((0..count).map(|i| (avalanche(seed.wrapping_add(i)), index as u32)));
         }
         // A stable sort keeps equal positions in declaration order, the order in which HAProxy

@@ -37,7 +37,7 @@ impl LeastConn {
         if inflight == 0 {
             return 0;
         }
-        (inflight + 1) * 256 / u64::from(server.weight().max(1))
+        (inflight + 1) * 256 / u64::from(server.effective_weight().max(1))
     }
 }
 

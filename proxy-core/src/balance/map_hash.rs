@@ -25,7 +25,7 @@ impl MapTable {
         let weights: Vec<u64> = group
             .members()
             .iter()
-            .map(|s| u64::from(s.weight()).div_ceil(divisor))
+            .map(|s| u64::from(s.effective_weight()).div_ceil(divisor))
             .collect();
         MapTable {
             slots: interleave(&weights),

@@ -43,8 +43,8 @@ impl Random {
     /// Whether member `a` has more requests in flight per unit of weight than member `b`.
     fn more_loaded(&self, a: usize, b: usize) -> bool {
         let (a, b) = (&self.group.members()[a], &self.group.members()[b]);
-        u64::from(a.inflight()) * u64::from(b.weight())
-            > u64::from(b.inflight()) * u64::from(a.weight())
+        u64::from(a.inflight()) * u64::from(b.effective_weight())
+            > u64::from(b.inflight()) * u64::from(a.effective_weight())
     }
 }
 

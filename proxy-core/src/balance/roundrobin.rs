@@ -26,7 +26,11 @@ pub(crate) struct RoundRobin {
 impl RoundRobin {
     /// The balancer over `group` at its members' current weights.
     pub(crate) fn new(group: Group) -> RoundRobin {
-        let weights: Vec<u32> = group.members().iter().map(|s| s.weight()).collect();
+        let weights: Vec<u32> = group
+            .members()
+            .iter()
+            .map(|s| s.effective_weight())
+            .collect();
         RoundRobin {
             cycle: steady_cycle(&weights),
             group,

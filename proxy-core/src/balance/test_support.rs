@@ -19,6 +19,7 @@ pub(crate) fn backend(balance: Balance, weights: &[u32]) -> Backend {
             .collect(),
         timeouts: Default::default(),
         retries: 3,
+        retry_on: Default::default(),
         redispatch: None,
         allbackups: false,
         acls: Vec::new(),

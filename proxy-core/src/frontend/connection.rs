@@ -1,5 +1,6 @@
 //! Serving one client connection with hyper's HTTP/1.1 server.
 
+use super::counting_io::CountingIo;
 use super::timed_io::{Activity, ClientTimeouts, ResponseDone, TimedIo};
 use crate::proxy::{box_body, unrouted_response, ClientAddr, Guarded, ProxyBody, ProxyService};
 use futures_util::future::{ready, Ready};
@@ -38,14 +39,14 @@ impl tower_service::Service<Request<Incoming>> for NoBackend {
 /// connection, or `stop` turns true (then the request in flight finishes with
 /// `Connection: close`).
 pub(crate) async fn serve_connection(
-    stream: TcpStream,
+    stream: CountingIo<TcpStream>,
     peer: SocketAddr,
     service: ProxyService<NoBackend>,
     timeouts: ClientTimeouts,
     mut stop: watch::Receiver<bool>,
 ) {
     // Responses are small writes; don't let Nagle's algorithm hold them back.
-    if let Err(error) = stream.set_nodelay(true) {
+    if let Err(error) = stream.get_ref().set_nodelay(true) {
         tracing::debug!(%peer, %error, "cannot set TCP_NODELAY");
     }
     let activity = Arc::new(Activity::new());

@@ -11,11 +11,14 @@
 //!   connections still open after [`GRACE_PERIOD`] are cut.
 
 mod connection;
+mod counting_io;
 pub(crate) use connection::NoBackend;
 pub(crate) use timed_io::ClientTimeouts;
 mod timed_io;
 
+use crate::admin::AdminSockets;
 use crate::proxy::ProxyService;
+use crate::runtime::FrontendState;
 use connection::serve_connection;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -36,12 +39,13 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 #[derive(Debug)]
 pub struct Listeners {
     listeners: Vec<Listener>,
+    admin: AdminSockets,
 }
 
 /// One bound address of a frontend.
 #[derive(Debug)]
 pub(crate) struct Listener {
-    pub(crate) frontend: String,
+    pub(crate) frontend: Arc<FrontendState>,
     pub(crate) socket: TcpListener,
     pub(crate) service: ProxyService<NoBackend>,
     pub(crate) timeouts: ClientTimeouts,
@@ -50,8 +54,8 @@ pub(crate) struct Listener {
 }
 
 impl Listeners {
-    pub(crate) fn new(listeners: Vec<Listener>) -> Listeners {
-        Listeners { listeners }
+    pub(crate) fn new(listeners: Vec<Listener>, admin: AdminSockets) -> Listeners {
+        Listeners { listeners, admin }
     }
 
     /// The frontend name and local address of each listener (the real port when a `bind`
@@ -59,12 +63,13 @@ impl Listeners {
     pub fn local_addrs(&self) -> Vec<(String, SocketAddr)> {
         self.listeners
             .iter()
-            .filter_map(|l| Some((l.frontend.clone(), l.socket.local_addr().ok()?)))
+            .filter_map(|l| Some((l.frontend.name().to_owned(), l.socket.local_addr().ok()?)))
             .collect()
     }
 
-    /// Serves every listener until `shutdown` completes, then stops gracefully: no new
-    /// connections, requests in flight finish (for at most [`GRACE_PERIOD`]).
+    /// Serves every listener and stats socket until `shutdown` completes, then stops
+    /// gracefully: no new connections, requests in flight finish (for at most
+    /// [`GRACE_PERIOD`]); stats socket sessions are closed.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), switchyard_core::Error> {
@@ -79,6 +84,7 @@ impl Listeners {
         for listener in self.listeners {
             loops.spawn(accept_loop(listener, stopped.clone()));
         }
+        loops.spawn(self.admin.serve(stopped.clone()));
         shutdown.await;
         // Receivers live in the tasks; a send error only means they all ended already.
         let _ = stop.send(true);
@@ -107,13 +113,17 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                     let service = listener.service.clone();
                     let stopped = stop.clone();
                     let timeouts = listener.timeouts;
+                    let frontend = Arc::clone(&listener.frontend);
+                    frontend.counters.open_session();
                     connections.spawn(async move {
-                        serve_connection(stream, peer, service, timeouts, stopped).await;
+                        let io = counting_io::CountingIo::new(stream, Arc::clone(&frontend));
+                        serve_connection(io, peer, service, timeouts, stopped).await;
+                        frontend.counters.close_session();
                         drop(permits);
                     });
                 }
                 Err(error) => {
-                    tracing::warn!(frontend = %listener.frontend, %error, "accept failed");
+                    tracing::warn!(frontend = listener.frontend.name(), %error, "accept failed");
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
                 }
             },

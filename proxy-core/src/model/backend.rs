@@ -1,9 +1,11 @@
 //! Backends: pools of servers and how requests are spread over them.
 
-use super::{Acl, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts};
+use super::{
+    Acl, HealthCheck, HttpOptions, Logging, RequestRule, ResponseRule, RetryOn, ServerCheck,
+    Timeouts,
+};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use std::time::Duration;
 
 /// A `backend` (or the server half of a `listen` section).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,6 +22,8 @@ pub struct Backend {
     pub timeouts: Timeouts,
     /// `retries`: how many times a failed connection attempt is tried again. Default is 3.
     pub retries: u32,
+    /// `retry-on`: which failures are retried. Default is `conn-failure` only.
+    pub retry_on: RetryOn,
     /// `option redispatch [<interval>]`: retries may go to another server. `Some(n)`: every n-th
     /// retry is redispatched (HAProxy's interval; 1 = each retry). Default is off.
     pub redispatch: Option<i32>,
@@ -142,80 +146,4 @@ pub struct Server {
     pub maxqueue: Option<u32>,
     /// Health check settings; `check.enabled` is the `check` keyword.
     pub check: ServerCheck,
-}
-
-/// A server's health-check settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerCheck {
-    /// `check`: checks are on. Default is off.
-    pub enabled: bool,
-    /// `inter`: time between two checks. Default is 2s.
-    pub inter: Duration,
-    /// `fastinter`: time between checks while the state is changing. Default is `inter`.
-    pub fastinter: Option<Duration>,
-    /// `downinter`: time between checks while DOWN. Default is `inter`.
-    pub downinter: Option<Duration>,
-    /// `rise`: consecutive successes that make a DOWN server UP. Default is 2.
-    pub rise: u32,
-    /// `fall`: consecutive failures that make an UP server DOWN. Default is 3.
-    pub fall: u32,
-    /// `port`: check this port instead of the server's.
-    pub port: Option<u16>,
-    /// `addr`: check this address instead of the server's.
-    pub addr: Option<std::net::IpAddr>,
-}
-
-impl Default for ServerCheck {
-    fn default() -> Self {
-        ServerCheck {
-            enabled: false,
-            inter: Duration::from_secs(2),
-            fastinter: None,
-            downinter: None,
-            rise: 2,
-            fall: 3,
-            port: None,
-            addr: None,
-        }
-    }
-}
-
-/// `option httpchk` with its `http-check` lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HealthCheck {
-    /// The method. Default is `OPTIONS`.
-    pub method: String,
-    /// The URI. Default is `/`.
-    pub uri: String,
-    /// The HTTP version. Default is `HTTP/1.0`.
-    pub version: String,
-    /// Headers sent with the check (the old `"HTTP/1.1\r\nHost: x"` form and `http-check send hdr`).
-    pub headers: Vec<(String, String)>,
-    /// `http-check` lines, in order.
-    pub rules: Vec<HttpCheckRule>,
-}
-
-/// One `http-check` line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HttpCheckRule {
-    /// `http-check send [meth M] [uri U] [ver V] [hdr N V]...`.
-    Send {
-        /// `meth`.
-        method: Option<String>,
-        /// `uri`.
-        uri: Option<String>,
-        /// `ver`.
-        version: Option<String>,
-        /// `hdr` pairs.
-        headers: Vec<(String, String)>,
-    },
-    /// `http-check expect [!] <kind> <pattern>`.
-    Expect {
-        /// `!`: the check passes when the pattern does not match.
-        negated: bool,
-        /// `status`, `rstatus`, `string` or `rstring`.
-        kind: String,
-        /// The pattern as written.
-        pattern: String,
-    },
 }

@@ -1,8 +1,6 @@
 //! Frontends: where clients connect, and how their requests are routed.
 
-use super::{
-    Acl, Condition, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend,
-};
+use super::{Acl, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -57,8 +55,6 @@ pub struct StatsPage {
     pub realm: Option<String>,
     /// `stats auth <user>:<password>` lines. Empty: no authentication.
     pub auth: Vec<(String, String)>,
-    /// `stats admin if <cond>`: when the page allows state changes.
-    pub admin: Option<Condition>,
     /// `stats hide-version`.
     pub hide_version: bool,
 }

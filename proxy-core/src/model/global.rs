@@ -41,6 +41,18 @@ pub struct LogTarget {
     pub min_level: Option<String>,
 }
 
+/// Syslog facilities, in the order of their numbers (`kern` is 0, `local0` is 16).
+pub const SYSLOG_FACILITIES: &[&str] = &[
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2",
+    "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
+    "local5", "local6", "local7",
+];
+
+/// Syslog levels, most severe first, in the order of their numbers (`info` is 6).
+pub const SYSLOG_LEVELS: &[&str] = &[
+    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+];
+
 /// Logging settings of a proxy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Logging {

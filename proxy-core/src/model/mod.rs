@@ -12,15 +12,17 @@ mod acl;
 mod backend;
 mod frontend;
 mod global;
+mod health;
 mod rules;
 
 pub use acl::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern};
-pub use backend::{
-    Backend, Balance, HashFunction, HashMethod, HashType, HealthCheck, HttpCheckRule, Server,
-    ServerCheck, UriHashOptions,
-};
+pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, UriHashOptions};
 pub use frontend::{Bind, Frontend, StatsPage};
-pub use global::{Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr};
+pub use global::{
+    Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr, SYSLOG_FACILITIES,
+    SYSLOG_LEVELS,
+};
+pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};
 pub use rules::{
     ConnMode, FormatPart, ForwardFor, HttpOptions, LogFormat, RequestAction, RequestRule,
     ResponseAction, ResponseRule, UseBackend,

@@ -50,6 +50,9 @@ pub enum RequestAction {
         /// The status sent to the client.
         status: u16,
     },
+    /// `use-service prometheus-exporter`: answer with the Prometheus metrics of every proxy
+    /// and server, as HAProxy's exporter does.
+    UsePrometheusExporter,
     /// `return [status <code>] [content-type <type>] [string <text> | lf-string <fmt>]`.
     Return {
         /// The status. Default is 200.

@@ -7,17 +7,20 @@ use super::error::error_response;
 use super::forward::forward;
 use super::headers::strip_hop_by_hop;
 use super::plan::{stricter, FrontendPlan};
+use super::trace::Trace;
 use super::{box_body, full_body, ClientAddr, ProxyBody};
 use crate::balance::PickCtx;
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
-use crate::runtime::BackendCounters;
+use crate::runtime::Runtime;
+use crate::stats::exporter_response;
 use bytes::Bytes;
 use http::header::{HeaderValue, CONNECTION};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
 use http_body::Body;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
@@ -40,8 +43,21 @@ where
     let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
     let (mut parts, body) = request.into_parts();
 
-    if let RuleVerdict::Respond(answer) = plan.request_rules.apply(&mut parts, client_addr) {
-        return Dispatch::Answered(answer.map(full_body));
+    let mut trace = Trace {
+        termination: "----",
+        ..Trace::default()
+    };
+    let verdict = plan.request_rules.apply(&mut parts, client_addr);
+    if let Some(answer) = rule_answer(verdict, &plan.runtime) {
+        return answered(answer, trace);
+    }
+    if let Some(page) = &plan.stats {
+        let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        if page.is_for(target) {
+            let answer = page.respond(&plan.runtime, target, &parts.headers);
+            trace.termination = "LR--";
+            return answered(answer.map(full_body), trace);
+        }
     }
     let Some(index) = plan
         .router
@@ -53,13 +69,14 @@ where
         (plan.runtime.backend_at(index), plan.backends.get(index))
     else {
         // The router only returns indices of existing backends; answer sanely regardless.
-        return Dispatch::Answered(error_response(&super::ProxyError::NoServer));
+        return answered(error_response(&super::ProxyError::NoServer), trace);
     };
-    BackendCounters::bump(&backend.counters.requests);
-    if let RuleVerdict::Respond(answer) = backend_plan.request_rules.apply(&mut parts, client_addr)
-    {
+    trace.backend = Some(Arc::clone(backend));
+    backend.counters.count_request();
+    let verdict = backend_plan.request_rules.apply(&mut parts, client_addr);
+    if let Some(answer) = rule_answer(verdict, &plan.runtime) {
         backend.counters.count_response(answer.status().as_u16());
-        return Dispatch::Answered(answer.map(full_body));
+        return answered(answer, trace);
     }
     if let (Some(forwardfor), Some(client)) = (
         backend_plan
@@ -88,6 +105,7 @@ where
         box_body(body),
         &ctx,
         close_upstream,
+        &mut trace,
     )
     .await
     {
@@ -102,7 +120,10 @@ where
             }
             response
         }
-        Err(error) => error_response(&error),
+        Err(error) => {
+            trace.termination = error.termination();
+            error_response(&error)
+        }
     };
     backend.counters.count_response(response.status().as_u16());
     if conn_mode == ConnMode::Close {
@@ -110,7 +131,27 @@ where
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    answered(response, trace)
+}
+
+/// The response, with what happened on the way attached for the access log. An answer the
+/// proxy made itself gets HAProxy's `LR--` (a local answer) or `PR--` (refused by a rule).
+fn answered<B>(mut response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
+    if trace.server.is_none() && trace.termination == "----" {
+        let refused = response.status().is_client_error() || response.status().is_server_error();
+        trace.termination = if refused { "PR--" } else { "LR--" };
+    }
+    response.extensions_mut().insert(trace);
     Dispatch::Answered(response)
+}
+
+/// The answer `http-request` rules gave, if they answered.
+fn rule_answer(verdict: RuleVerdict, runtime: &Runtime) -> Option<Response<ProxyBody>> {
+    match verdict {
+        RuleVerdict::Continue => None,
+        RuleVerdict::Respond(answer) => Some(answer.map(full_body)),
+        RuleVerdict::PrometheusExporter => Some(exporter_response(runtime).map(full_body)),
+    }
 }
 
 /// A copy of the request head kept for `http-response` rules, whose conditions look at the

@@ -32,6 +32,17 @@ pub(crate) enum ProxyError {
 }
 
 impl ProxyError {
+    /// HAProxy's termination state for this failure (`%tsc`): who ended it and in which phase.
+    pub(crate) fn termination(&self) -> &'static str {
+        match self {
+            ProxyError::NoServer | ProxyError::Connect(_) => "SC--",
+            ProxyError::QueueTimeout => "sQ--",
+            ProxyError::BadResponse(_) => "SH--",
+            ProxyError::ServerTimeout => "sH--",
+            ProxyError::Unforwardable(_) => "PR--",
+        }
+    }
+
     /// The status the client receives for this failure.
     pub(crate) fn status(&self) -> StatusCode {
         match self {

@@ -1,25 +1,33 @@
 //! Sending one request to a server of a backend: slot, connect retries, redispatch, timeouts.
 //!
-//! `retries N` (HAProxy's default 3) re-attempts a failed connection, after a pause of
-//! `min(timeout connect, 1s)` as HAProxy does. Only a request whose body is empty can be tried
-//! again, because bodies stream through and are not kept. With `option redispatch [interval]`
-//! some retries go to another server: HAProxy's interval semantics (a positive P redispatches
-//! every P-th retry, a negative N the N-th retry before the last, -1 being the last).
+//! `retries N` (HAProxy's default 3) sends a request again after a failure that `retry-on` lists
+//! (by default only `conn-failure`; also `empty-response`, `junk-response`, `response-timeout`
+//! and response statuses). A connection retry to the same server waits `min(timeout connect,
+//! 1s)` first, as HAProxy does. Only a request whose body is empty can be tried again, because
+//! bodies stream through and are not kept. With `option redispatch [interval]` some retries go
+//! to another server: HAProxy's interval semantics (a positive P redispatches every P-th retry,
+//! a negative N the N-th retry before the last, -1 being the last). Each retry counts in
+//! `wretr` of the backend and of the server that failed, each move in their `wredis`; every
+//! outcome is reported to the server's passive observation (`observe`).
 
 use super::body::{empty_body, Guarded};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
+use super::trace::Trace;
 use super::{box_body, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
-use crate::runtime::{BackendCounters, BackendState};
+use crate::model::RetryOn;
+use crate::runtime::{BackendState, Counters, Outcome, ServerState};
 use http::header::{HeaderValue, CONNECTION, HOST};
 use http::request::Parts;
 use http::uri::{PathAndQuery, Scheme};
 use http::{Request, Response, Uri, Version};
 use http_body::Body;
+use hyper_util::client::legacy;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// The longest pause before a connection attempt is retried.
 const MAX_TURNAROUND: Duration = Duration::from_secs(1);
@@ -29,7 +37,8 @@ const MAX_TURNAROUND: Duration = Duration::from_secs(1);
 /// response body is dropped.
 ///
 /// `close_upstream` asks the server to close its connection after this response
-/// (`option http-server-close` / `httpclose`), so it is never reused.
+/// (`option http-server-close` / `httpclose`), so it is never reused. `trace` receives the
+/// server, the time queued and to the response head, and the retries, for the access log.
 pub(crate) async fn forward(
     backend: &Arc<BackendState>,
     plan: &BackendPlan,
@@ -37,11 +46,14 @@ pub(crate) async fn forward(
     body: ProxyBody,
     ctx: &PickCtx<'_>,
     close_upstream: bool,
+    trace: &mut Trace,
 ) -> Result<Response<ProxyBody>, ProxyError> {
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
+    let queued = Instant::now();
     let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
+    trace.queue = queued.elapsed();
     let retries = if body.is_end_stream() {
         model.retries
     } else {
@@ -50,42 +62,140 @@ pub(crate) async fn forward(
     let mut body = Some(body);
     let mut retry = 0;
     loop {
+        let server = Arc::clone(slot.server());
+        trace.server = Some(Arc::clone(&server));
         let upstream_body = body.take().unwrap_or_else(empty_body);
-        let request = upstream_request(parts, slot.server().addr(), upstream_body, close_upstream)?;
+        let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
+        let sending = Instant::now();
         let sent = plan.client.request(request);
         let outcome = match timeouts.server {
-            Some(limit) => tokio::time::timeout(limit, sent)
-                .await
-                .map_err(|_| ProxyError::ServerTimeout)?,
-            None => sent.await,
+            Some(limit) => match tokio::time::timeout(limit, sent).await {
+                Ok(result) => result.map_err(Failure::of),
+                Err(_) => Err(Failure::Timeout),
+            },
+            None => sent.await.map_err(Failure::of),
         };
-        let error = match outcome {
-            Ok(response) => return Ok(response.map(|body| box_body(Guarded::new(body, slot)))),
-            Err(error) if error.is_connect() => error,
-            Err(error) => return Err(ProxyError::BadResponse(error)),
-        };
-        BackendCounters::bump(&backend.counters.connect_errors);
-        if retry >= retries {
-            return Err(ProxyError::Connect(error));
-        }
-        retry += 1;
-        BackendCounters::bump(&backend.counters.retries);
-        tracing::debug!(backend = backend.name(), server = %slot.server().name, %error, retry, "connection failed, retrying");
-        tokio::time::sleep(
-            timeouts
-                .connect
-                .map_or(MAX_TURNAROUND, |c| c.min(MAX_TURNAROUND)),
-        )
-        .await;
-        if redispatch_now(model.redispatch, retry, retries) {
-            let previous = slot.server().id;
-            drop(slot);
-            slot = acquire_slot(backend, ctx, Some(previous), queue_wait).await?;
-            if slot.server().id != previous {
-                BackendCounters::bump(&backend.counters.redispatches);
+        let failure = match outcome {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                server.observe(Outcome::Status(status));
+                if retry >= retries || !model.retry_on.statuses.contains(&status) {
+                    trace.response = Some(sending.elapsed());
+                    server.counters.count_response(status);
+                    return Ok(response.map(|body| box_body(Guarded::new(body, slot))));
+                }
+                tracing::debug!(backend = backend.name(), server = %server.name, status, retry, "retrying after this status");
+                None
             }
+            Err(failure) => {
+                server.observe(failure.outcome());
+                if let Failure::Connect(_) = failure {
+                    count_on_both(backend, &server, |c| &c.connect_errors);
+                } else {
+                    count_on_both(backend, &server, |c| &c.response_errors);
+                }
+                if retry >= retries || !failure.retryable(&model.retry_on) {
+                    return Err(failure.into_error());
+                }
+                tracing::debug!(backend = backend.name(), server = %server.name, %failure, retry, "retrying");
+                Some(failure)
+            }
+        };
+        retry += 1;
+        trace.retries = retry;
+        count_on_both(backend, &server, |c| &c.retries);
+        if !redispatch_now(model.redispatch, retry, retries) {
+            if let Some(Failure::Connect(_)) = failure {
+                // HAProxy's turn-around: an immediate new connection to the same server would
+                // most likely fail the same way.
+                tokio::time::sleep(
+                    timeouts
+                        .connect
+                        .map_or(MAX_TURNAROUND, |c| c.min(MAX_TURNAROUND)),
+                )
+                .await;
+            }
+            continue;
+        }
+        drop(slot);
+        let queued = Instant::now();
+        slot = acquire_slot(backend, ctx, Some(server.id), queue_wait).await?;
+        trace.queue += queued.elapsed();
+        if slot.server().id != server.id {
+            count_on_both(backend, &server, |c| &c.redispatches);
         }
     }
+}
+
+/// Why one attempt failed, in `retry-on`'s terms.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// `conn-failure`.
+    #[error("connection failed: {0}")]
+    Connect(#[source] legacy::Error),
+    /// `empty-response`: the connection closed (or broke) before a response head.
+    #[error("no response: {0}")]
+    Empty(#[source] legacy::Error),
+    /// `junk-response`: the response head was not valid HTTP.
+    #[error("invalid response: {0}")]
+    Junk(#[source] legacy::Error),
+    /// `response-timeout`.
+    #[error("no response within 'timeout server'")]
+    Timeout,
+}
+
+impl Failure {
+    fn of(error: legacy::Error) -> Failure {
+        if error.is_connect() {
+            return Failure::Connect(error);
+        }
+        let parse = std::error::Error::source(&error)
+            .and_then(|source| source.downcast_ref::<hyper::Error>())
+            .is_some_and(hyper::Error::is_parse);
+        if parse {
+            Failure::Junk(error)
+        } else {
+            Failure::Empty(error)
+        }
+    }
+
+    fn retryable(&self, retry_on: &RetryOn) -> bool {
+        match self {
+            Failure::Connect(_) => retry_on.conn_failure,
+            Failure::Empty(_) => retry_on.empty_response,
+            Failure::Junk(_) => retry_on.junk_response,
+            Failure::Timeout => retry_on.response_timeout,
+        }
+    }
+
+    /// What passive observation sees.
+    fn outcome(&self) -> Outcome {
+        match self {
+            Failure::Connect(_) => Outcome::ConnectFailed,
+            Failure::Empty(_) | Failure::Junk(_) => Outcome::BadResponse,
+            Failure::Timeout => Outcome::Timeout,
+        }
+    }
+
+    /// The error the client's answer is made from, once no retry is left.
+    fn into_error(self) -> ProxyError {
+        match self {
+            Failure::Connect(error) => ProxyError::Connect(error),
+            Failure::Empty(error) | Failure::Junk(error) => ProxyError::BadResponse(error),
+            Failure::Timeout => ProxyError::ServerTimeout,
+        }
+    }
+}
+
+/// Adds one to the same counter of the backend and of `server` (HAProxy counts `econ`,
+/// `eresp`, `wretr` and `wredis` on both rows).
+fn count_on_both(
+    backend: &BackendState,
+    server: &ServerState,
+    counter: impl Fn(&Counters) -> &std::sync::atomic::AtomicU64,
+) {
+    Counters::bump(counter(&backend.counters));
+    Counters::bump(counter(&server.counters));
 }
 
 /// Whether retry number `retry` (1-based, of `retries`) goes to another server.

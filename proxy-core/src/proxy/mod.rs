@@ -24,11 +24,13 @@ mod dispatch;
 mod error;
 mod forward;
 mod headers;
+mod logged;
 mod plan;
 mod queue;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
+mod trace;
 
 pub use body::{box_body, BoxError, ProxyBody};
 
@@ -120,13 +122,26 @@ where
         let plan = Arc::clone(&self.plan);
         let fallback = self.fallback.clone();
         Box::pin(async move {
-            match dispatch(&plan, request).await {
-                Dispatch::Answered(response) => Ok(response),
-                Dispatch::Unrouted(request) => {
-                    let response = fallback.oneshot(request).await?;
-                    Ok(response.map(box_body))
+            let counters = &plan.frontend.counters;
+            counters.count_request();
+            let pending = plan
+                .access_log
+                .as_ref()
+                .map(|_| logged::Pending::of(&plan, &request));
+            let mut response = match dispatch(&plan, request).await {
+                Dispatch::Answered(response) => response,
+                Dispatch::Unrouted(request) => fallback.oneshot(request).await?.map(box_body),
+            };
+            let status = response.status().as_u16();
+            counters.count_response(status);
+            let trace = response.extensions_mut().remove::<trace::Trace>();
+            Ok(match pending {
+                Some(pending) => {
+                    let trace = trace.unwrap_or_else(trace::Trace::unrouted);
+                    response.map(|body| box_body(logged::Logged::new(body, status, trace, pending)))
                 }
-            }
+                None => response,
+            })
         })
     }
 }

@@ -5,9 +5,11 @@
 //! in the [`Runtime`].
 
 use super::ProxyBody;
+use crate::log::AccessLog;
 use crate::model::{self, ConnMode};
 use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
-use crate::runtime::Runtime;
+use crate::runtime::{FrontendState, Runtime};
+use crate::stats::StatsPage;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -54,6 +56,13 @@ impl BackendPlan {
 /// One frontend's routes and compiled rules, with every backend's plan.
 #[derive(Debug)]
 pub(crate) struct FrontendPlan {
+    /// The frontend's name (`%ft` in logs).
+    pub(crate) name: Arc<str>,
+    pub(crate) frontend: Arc<FrontendState>,
+    /// Where its requests are logged, if anywhere.
+    pub(crate) access_log: Option<AccessLog>,
+    /// `stats uri`: the statistics page this frontend serves.
+    pub(crate) stats: Option<StatsPage>,
     pub(crate) runtime: Arc<Runtime>,
     pub(crate) backends: Arc<[BackendPlan]>,
     pub(crate) router: Router,
@@ -64,10 +73,12 @@ pub(crate) struct FrontendPlan {
 }
 
 impl FrontendPlan {
-    /// Compiles `frontend`'s routes and rules; `backends` are the plans of the runtime's backends,
-    /// in the same order.
+    /// Compiles `frontend`'s routes and rules; `state` is its live state, `backends` are the
+    /// plans of the runtime's backends, in the same order.
     pub(crate) fn compile(
         frontend: &model::Frontend,
+        access_log: Option<AccessLog>,
+        state: Arc<FrontendState>,
         runtime: Arc<Runtime>,
         backends: Arc<[BackendPlan]>,
     ) -> Result<FrontendPlan, RoutingError> {
@@ -79,6 +90,10 @@ impl FrontendPlan {
             response_rules: ResponseRules::compile(&frontend.response_rules, &acls)?,
             forwardfor: compile_forwardfor(&frontend.http)?,
             conn_mode: frontend.http.conn_mode,
+            name: Arc::from(frontend.name.as_str()),
+            frontend: state,
+            access_log,
+            stats: frontend.stats.as_ref().map(StatsPage::new),
             runtime,
             backends,
         })

@@ -7,9 +7,8 @@
 
 use super::ProxyError;
 use crate::balance::PickCtx;
-use crate::runtime::{BackendState, ServerId, ServerSlot, ServerState};
+use crate::runtime::{BackendState, Counters, ServerId, ServerSlot, ServerState};
 use std::pin::pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -34,6 +33,7 @@ impl Drop for QueueSlot {
     fn drop(&mut self) {
         // The slot must be free before waiters look for one.
         drop(self.slot.take());
+        self.backend.counters.close_session();
         self.backend.queue().notify_waiters();
     }
 }
@@ -50,7 +50,7 @@ pub(crate) async fn acquire_slot(
         return Ok(slot);
     }
     let deadline = max_wait.map(|wait| Instant::now() + wait);
-    let _queued = QueuedMark::new(&backend.counters.queued);
+    let _queued = QueuedMark::new(&backend.counters);
     loop {
         if !backend.has_usable_server() {
             return Err(ProxyError::NoServer);
@@ -78,6 +78,7 @@ fn try_take(
     avoid: Option<ServerId>,
 ) -> Option<QueueSlot> {
     let slot = backend.pick(ctx, avoid)?.try_acquire()?;
+    backend.counters.open_session();
     Some(QueueSlot {
         server: Arc::clone(slot.server()),
         slot: Some(slot),
@@ -86,17 +87,17 @@ fn try_take(
 }
 
 /// Counts a request in the backend's current queue for as long as it lives.
-struct QueuedMark<'a>(&'a AtomicU64);
+struct QueuedMark<'a>(&'a Counters);
 
 impl<'a> QueuedMark<'a> {
-    fn new(counter: &'a AtomicU64) -> QueuedMark<'a> {
-        counter.fetch_add(1, Ordering::Relaxed);
-        QueuedMark(counter)
+    fn new(counters: &'a Counters) -> QueuedMark<'a> {
+        counters.enter_queue();
+        QueuedMark(counters)
     }
 }
 
 impl Drop for QueuedMark<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.leave_queue();
     }
 }

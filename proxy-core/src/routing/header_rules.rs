@@ -22,6 +22,8 @@ pub enum RuleVerdict {
     Continue,
     /// Answer the client with this response (`deny` or `return`) and do not forward.
     Respond(http::Response<Bytes>),
+    /// Answer with the Prometheus exporter (`use-service prometheus-exporter`).
+    PrometheusExporter,
 }
 
 /// The `http-request` rules of one proxy.
@@ -38,6 +40,7 @@ enum RequestStep {
         content_type: Option<HeaderValue>,
         body: Bytes,
     },
+    Prometheus,
 }
 
 impl RequestRules {
@@ -55,6 +58,7 @@ impl RequestRules {
                     }
                     RequestAction::DelHeader { name } => RequestStep::Edit(HeaderEdit::del(name)?),
                     RequestAction::Deny { status } => deny_response(*status)?,
+                    RequestAction::UsePrometheusExporter => RequestStep::Prometheus,
                     RequestAction::Return {
                         status,
                         content_type,
@@ -99,6 +103,7 @@ impl RequestRules {
                     }
                     return RuleVerdict::Respond(response);
                 }
+                RequestStep::Prometheus => return RuleVerdict::PrometheusExporter,
             }
         }
         RuleVerdict::Continue

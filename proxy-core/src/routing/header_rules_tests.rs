@@ -61,7 +61,7 @@ fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
 fn response(verdict: RuleVerdict) -> http::Response<Bytes> {
     match verdict {
         RuleVerdict::Respond(response) => response,
-        RuleVerdict::Continue => panic!("expected a response, got Continue"),
+        other => panic!("expected a response, got {other:?}"),
     }
 }
 

@@ -5,7 +5,7 @@
 //! `ArcSwap::load` per pick. This mirrors HAProxy's `lbprm` trees being updated by
 //! `set_server_status_up/down` and `server_recalc_eweight`, outside of request processing.
 
-use super::{AdminState, BackendCounters, ServerId, ServerState};
+use super::{AdminState, Counters, ServerId, ServerState};
 use crate::balance::{self, Balancer, PickCtx};
 use crate::model;
 use arc_swap::ArcSwap;
@@ -22,13 +22,15 @@ pub struct BackendState {
     /// Serialises snapshot rebuilds so an older snapshot never overwrites a newer one.
     refresh_lock: Mutex<()>,
     queue: Notify,
+    iid: u32,
     /// Traffic counters.
-    pub counters: BackendCounters,
+    pub counters: Counters,
 }
 
 impl BackendState {
-    /// Live state for a configured backend: every server in its configured state.
-    pub fn from_model(backend: &model::Backend) -> BackendState {
+    /// Live state for a configured backend with proxy id `iid`: every server in its configured
+    /// state.
+    pub fn from_model(backend: &model::Backend, iid: u32) -> BackendState {
         let servers: Vec<Arc<ServerState>> = backend
             .servers
             .iter()
@@ -42,13 +44,19 @@ impl BackendState {
             selection,
             refresh_lock: Mutex::new(()),
             queue: Notify::new(),
-            counters: BackendCounters::default(),
+            iid,
+            counters: Counters::default(),
         }
     }
 
     /// The backend's name.
     pub fn name(&self) -> &str {
         &self.model.name
+    }
+
+    /// HAProxy's proxy id (`iid` in `show stat`).
+    pub fn iid(&self) -> u32 {
+        self.iid
     }
 
     /// The configuration this state was built from.

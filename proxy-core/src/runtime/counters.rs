@@ -1,29 +1,48 @@
-//! Per-backend traffic counters: plain atomics written by the data path, read by stats.
-//!
-//! These are the first of HAProxy's `show stat` columns (`req_tot`, `hrsp_1xx`..`hrsp_5xx`,
-//! `econ`, `wretr`, `wredis`, `qcur`); more arrive with the stats module.
+//! Traffic counters of a frontend, a backend or a server: plain atomics written by the data path,
+//! read by stats (HAProxy's `show stat` columns `scur`, `smax`, `stot`, `req_tot`, `hrsp_*`,
+//! `econ`, `eresp`, `wretr`, `wredis`, `qcur`, `qmax`, `bin`, `bout` and the per-second rates).
 
+use super::rate::Rate;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Counters of one backend. Every field is updated with relaxed atomics: they are statistics,
-/// not synchronisation.
+/// Counters of one proxy or server. Every field is updated with relaxed atomics: they are
+/// statistics, not synchronisation. Which fields a row of `show stat` shows depends on its type.
 #[derive(Debug, Default)]
-pub struct BackendCounters {
-    /// Requests sent to this backend (HAProxy's `req_tot`).
+pub struct Counters {
+    /// Sessions open now (HAProxy's `scur`): connections on a frontend, requests being served
+    /// on a backend or a server.
+    pub current: AtomicU64,
+    /// Highest `current` seen (`smax`).
+    pub max_current: AtomicU64,
+    /// Sessions since start (`stot`).
+    pub total: AtomicU64,
+    /// Sessions started over the last second (`rate`, `rate_max`).
+    pub session_rate: Rate,
+    /// HTTP requests (`req_tot`), with their rate (`req_rate`, `req_rate_max`).
     pub requests: AtomicU64,
+    /// Requests started over the last second.
+    pub request_rate: Rate,
     /// Responses by status class: index 0 is 1xx ... index 4 is 5xx; index 5 counts other codes.
     responses: [AtomicU64; 6],
-    /// Failed connection attempts to a server (HAProxy's `econ`).
+    /// Bytes received from clients (`bin`).
+    pub bytes_in: AtomicU64,
+    /// Bytes sent to clients (`bout`).
+    pub bytes_out: AtomicU64,
+    /// Failed connection attempts to a server (`econ`).
     pub connect_errors: AtomicU64,
-    /// Connection attempts tried again (HAProxy's `wretr`).
+    /// Invalid, cut or timed-out server responses (`eresp`).
+    pub response_errors: AtomicU64,
+    /// Connection attempts tried again (`wretr`).
     pub retries: AtomicU64,
-    /// Retries sent to another server (HAProxy's `wredis`).
+    /// Retries sent to another server (`wredis`).
     pub redispatches: AtomicU64,
-    /// Requests waiting in the queue right now (HAProxy's `qcur`).
+    /// Requests waiting in the queue right now (`qcur`).
     pub queued: AtomicU64,
+    /// Highest `queued` seen (`qmax`).
+    pub max_queued: AtomicU64,
 }
 
-impl BackendCounters {
+impl Counters {
     /// Counts one response with this status code.
     pub fn count_response(&self, status: u16) {
         let class = match status {
@@ -42,9 +61,76 @@ impl BackendCounters {
         self.responses[index].load(Ordering::Relaxed)
     }
 
+    /// Counts one HTTP request and its rate.
+    pub fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.request_rate.tick();
+    }
+
+    /// A session starts: `current`, `max_current`, `total` and the session rate move.
+    pub fn open_session(&self) {
+        let now = self.current.fetch_add(1, Ordering::Relaxed) + 1;
+        self.max_current.fetch_max(now, Ordering::Relaxed);
+        self.total.fetch_add(1, Ordering::Relaxed);
+        self.session_rate.tick();
+    }
+
+    /// A session ends.
+    pub fn close_session(&self) {
+        // Saturating: a `clear counters all` while sessions are open must not wrap around.
+        let _ = self
+            .current
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+    }
+
+    /// A request enters the queue.
+    pub fn enter_queue(&self) {
+        let now = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
+        self.max_queued.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// A request leaves the queue.
+    pub fn leave_queue(&self) {
+        let _ = self
+            .queued
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+    }
+
+    /// HAProxy's `clear counters`: the maximums restart from the current values; with `all`,
+    /// every cumulative counter restarts from zero too. Gauges (`current`, `queued`) are kept.
+    pub fn clear(&self, all: bool) {
+        let current = self.current.load(Ordering::Relaxed);
+        self.max_current.store(current, Ordering::Relaxed);
+        self.max_queued
+            .store(self.queued.load(Ordering::Relaxed), Ordering::Relaxed);
+        self.session_rate.clear_max();
+        self.request_rate.clear_max();
+        if !all {
+            return;
+        }
+        let cumulative = [
+            &self.total,
+            &self.requests,
+            &self.bytes_in,
+            &self.bytes_out,
+            &self.connect_errors,
+            &self.response_errors,
+            &self.retries,
+            &self.redispatches,
+        ];
+        for counter in cumulative.into_iter().chain(&self.responses) {
+            counter.store(0, Ordering::Relaxed);
+        }
+    }
+
     /// Adds one to a counter.
     pub(crate) fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Adds `n` to a counter.
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
     }
 }
 
@@ -54,7 +140,7 @@ mod tests {
 
     #[test]
     fn responses_are_counted_by_status_class() {
-        let counters = BackendCounters::default();
+        let counters = Counters::default();
         counters.count_response(200);
         counters.count_response(204);
         counters.count_response(503);
@@ -63,5 +149,32 @@ mod tests {
         assert_eq!(counters.responses(5), 1);
         assert_eq!(counters.responses(4), 0);
         assert_eq!(counters.responses(0), 1);
+    }
+
+    #[test]
+    fn sessions_track_current_max_and_total() {
+        let counters = Counters::default();
+        counters.open_session();
+        counters.open_session();
+        counters.close_session();
+        assert_eq!(counters.current.load(Ordering::Relaxed), 1);
+        assert_eq!(counters.max_current.load(Ordering::Relaxed), 2);
+        assert_eq!(counters.total.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn clear_resets_maximums_and_clear_all_resets_totals() {
+        let counters = Counters::default();
+        counters.open_session();
+        counters.open_session();
+        counters.close_session();
+        counters.count_response(200);
+        counters.clear(false);
+        assert_eq!(counters.max_current.load(Ordering::Relaxed), 1);
+        assert_eq!(counters.total.load(Ordering::Relaxed), 2);
+        counters.clear(true);
+        assert_eq!(counters.total.load(Ordering::Relaxed), 0);
+        assert_eq!(counters.responses(2), 0);
+        assert_eq!(counters.current.load(Ordering::Relaxed), 1);
     }
 }

@@ -6,15 +6,28 @@
 //! rebuild the balancer snapshot off the request path.
 
 mod backend;
+mod check;
 mod counters;
+mod frontend;
+mod observe;
+mod rate;
 mod server;
 
 pub use backend::BackendState;
-pub use counters::BackendCounters;
+pub use check::{CheckInfo, CheckStatus};
+pub use counters::Counters;
+pub use frontend::FrontendState;
+pub use observe::Outcome;
+pub use rate::Rate;
 pub use server::{AdminState, ServerId, ServerSlot, ServerState};
 
 use crate::model;
 use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// The first proxy id given to a configured proxy. HAProxy 2.6 gives id 1 to its internal
+/// HTTP client proxy, so the first proxy of a configuration shows `iid` 2 in `show stat`.
+const FIRST_PROXY_ID: u32 = 2;
 
 /// Why a model could not become a runtime.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +43,11 @@ pub enum RuntimeError {
 /// The live state of every backend, in the model's declaration order.
 #[derive(Debug)]
 pub struct Runtime {
+    frontends: Vec<Arc<FrontendState>>,
     backends: Vec<Arc<BackendState>>,
+    started: Instant,
+    started_at: SystemTime,
+    dropped_logs: std::sync::atomic::AtomicU64,
 }
 
 impl Runtime {
@@ -42,6 +59,16 @@ impl Runtime {
     /// assert!(runtime.backends().is_empty());
     /// ```
     pub fn from_model(config: &model::Config) -> Result<Arc<Runtime>, RuntimeError> {
+        let frontends: Vec<Arc<FrontendState>> = config
+            .frontends
+            .iter()
+            .zip(FIRST_PROXY_ID..)
+            .map(|(frontend, iid)| {
+                Arc::new(FrontendState::from_model(frontend, iid, &config.global))
+            })
+            .collect();
+        let mut next_iid =
+            FIRST_PROXY_ID.saturating_add(u32::try_from(frontends.len()).unwrap_or(0));
         let mut backends: Vec<Arc<BackendState>> = Vec::with_capacity(config.backends.len());
         for backend in &config.backends {
             if backends.iter().any(|b| b.name() == backend.name) {
@@ -50,9 +77,81 @@ impl Runtime {
             if u32::try_from(backend.servers.len()).is_err() {
                 return Err(RuntimeError::TooManyServers(backend.name.clone()));
             }
-            backends.push(Arc::new(BackendState::from_model(backend)));
+            // A `listen` section is one proxy: its backend shares its frontend's id.
+            let iid = match frontends.iter().find(|f| f.name() == backend.name) {
+                Some(frontend) => frontend.iid(),
+                None => {
+                    next_iid = next_iid.saturating_add(1);
+                    next_iid - 1
+                }
+            };
+            backends.push(Arc::new(BackendState::from_model(backend, iid)));
         }
-        Ok(Arc::new(Runtime { backends }))
+        Ok(Arc::new(Runtime {
+            frontends,
+            backends,
+            started: Instant::now(),
+            started_at: SystemTime::now(),
+            dropped_logs: std::sync::atomic::AtomicU64::new(0),
+        }))
+    }
+
+    /// Every frontend, in declaration order.
+    pub fn frontends(&self) -> &[Arc<FrontendState>] {
+        &self.frontends
+    }
+
+    /// The frontend called `name`, if any.
+    pub fn frontend(&self, name: &str) -> Option<&Arc<FrontendState>> {
+        self.frontends.iter().find(|f| f.name() == name)
+    }
+
+    /// How long ago this runtime was built (HAProxy's `Uptime`).
+    pub fn uptime(&self) -> std::time::Duration {
+        self.started.elapsed()
+    }
+
+    /// When this runtime was built, as wall-clock time (HAProxy's `Start_time_sec`).
+    pub fn started_at(&self) -> SystemTime {
+        self.started_at
+    }
+
+    /// Counts a log line that was lost (queue full or send failed).
+    pub fn count_dropped_log(&self) {
+        Counters::bump(&self.dropped_logs);
+    }
+
+    /// Log lines lost since start (HAProxy's `DroppedLogs`).
+    pub fn dropped_logs(&self) -> u64 {
+        self.dropped_logs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Connections open on every frontend (HAProxy's `CurrConns`, `%ac`).
+    pub fn current_connections(&self) -> u64 {
+        self.frontends
+            .iter()
+            .map(|f| {
+                f.counters
+                    .current
+                    .load(std::sync::atomic::Ordering::Relaxed)
+            })
+            .sum()
+    }
+
+    /// `clear counters [all]` on every frontend, backend and server.
+    pub fn clear_counters(&self, all: bool) {
+        for frontend in &self.frontends {
+            frontend.counters.clear(all);
+        }
+        for backend in &self.backends {
+            backend.counters.clear(all);
+            for server in backend.servers() {
+                server.counters.clear(all);
+                if all {
+                    server.picked.store(0, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
     }
 
     /// Every backend, in declaration order (the index is the one routing returns).

@@ -1,10 +1,16 @@
 //! Live state of one server: admin/operational state, weight and load, all atomics.
 
+use super::check::CheckInfo;
+use super::observe::{Observer, Outcome};
+use super::Counters;
 use crate::model;
 use arc_swap::ArcSwap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The slow-start progress of a server at full weight.
+const FULL_RAMP: u32 = 1000;
 
 /// A server's position in its backend's server list (0-based, declaration order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,17 +56,25 @@ pub struct ServerState {
     pub puid: u32,
     /// `backup` keyword.
     pub backup: bool,
-    /// `maxconn`: most concurrent requests; `None` = unlimited.
-    pub maxconn: Option<u32>,
     /// The weight the configuration gave.
     pub initial_weight: u32,
     addr: ArcSwap<SocketAddr>,
+    /// `maxconn`: most concurrent requests; 0 = unlimited.
+    maxconn: AtomicU32,
     admin: AtomicU8,
     up: AtomicBool,
     weight: AtomicU32,
     inflight: AtomicU32,
     /// Requests this server was chosen for (HAProxy's `lbtot`).
     pub picked: AtomicU64,
+    /// Requests served (`scur`, `stot`), responses and errors.
+    pub counters: Counters,
+    /// Whether health checks run for this server (the `check` keyword).
+    pub checked: bool,
+    /// Slow-start progress in thousandths of the full weight (1000 when not ramping).
+    ramp: AtomicU32,
+    check: Mutex<CheckInfo>,
+    observer: Observer,
 }
 
 impl ServerState {
@@ -76,14 +90,19 @@ impl ServerState {
             name: server.name.clone(),
             puid: server.id,
             backup: server.backup,
-            maxconn: server.maxconn,
             initial_weight: server.weight,
             addr: ArcSwap::from_pointee(server.addr),
+            maxconn: AtomicU32::new(server.maxconn.unwrap_or(0)),
             admin: AtomicU8::new(admin as u8),
             up: AtomicBool::new(true),
             weight: AtomicU32::new(server.weight),
             inflight: AtomicU32::new(0),
             picked: AtomicU64::new(0),
+            counters: Counters::default(),
+            checked: server.check.enabled,
+            ramp: AtomicU32::new(FULL_RAMP),
+            check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
+            observer: Observer::new(server.check.observe, server.check.error_limit),
         }
     }
 
@@ -107,6 +126,16 @@ impl ServerState {
         self.admin.store(state as u8, Ordering::Release);
     }
 
+    /// `maxconn`: the most requests served at once; `None` = unlimited.
+    pub fn maxconn(&self) -> Option<u32> {
+        Some(self.maxconn.load(Ordering::Acquire)).filter(|&max| max > 0)
+    }
+
+    /// Changes `maxconn` (the admin API's `set maxconn server`); 0 removes the limit.
+    pub fn set_maxconn(&self, maxconn: u32) {
+        self.maxconn.store(maxconn, Ordering::Release);
+    }
+
     /// Whether health checks consider the server up.
     pub fn is_up(&self) -> bool {
         self.up.load(Ordering::Acquire)
@@ -127,9 +156,72 @@ impl ServerState {
         self.weight.store(weight, Ordering::Release);
     }
 
+    /// The weight balancers use: the weight, scaled down while `slowstart` ramps it up (never
+    /// below 1 unless the weight is 0), as HAProxy's effective weight.
+    pub fn effective_weight(&self) -> u32 {
+        let weight = self.weight();
+        let ramp = self.ramp.load(Ordering::Acquire);
+        if ramp >= FULL_RAMP || weight == 0 {
+            return weight;
+        }
+        let scaled = (u64::from(weight) * u64::from(ramp)).div_ceil(u64::from(FULL_RAMP));
+        u32::try_from(scaled).unwrap_or(weight).max(1)
+    }
+
+    /// Sets the slow-start progress, in thousandths. Callers then refresh the backend's selection.
+    pub(crate) fn set_ramp(&self, thousandths: u32) {
+        self.ramp
+            .store(thousandths.min(FULL_RAMP), Ordering::Release);
+    }
+
     /// Whether the balancer may send new requests here: UP, READY and a non-zero weight.
     pub fn is_usable(&self) -> bool {
         self.is_up() && self.admin_state() == AdminState::Ready && self.weight() > 0
+    }
+
+    /// HAProxy's `status` column: `MAINT`, `DRAIN`, `UP`, `DOWN`, the transitional `UP 1/3` and
+    /// `DOWN 1/2`, or `no check` for an up server without checks.
+    pub fn status(&self) -> String {
+        match self.admin_state() {
+            AdminState::Maint => return "MAINT".to_string(),
+            AdminState::Drain if self.is_up() => return "DRAIN".to_string(),
+            _ => {}
+        }
+        let word = if self.is_up() { "UP" } else { "DOWN" };
+        if !self.checked {
+            return if self.is_up() {
+                "no check".to_string()
+            } else {
+                word.to_string()
+            };
+        }
+        match self.lock_check().progress {
+            Some((seen, of)) => format!("{word} {seen}/{of}"),
+            None => word.to_string(),
+        }
+    }
+
+    /// A copy of the health-check fields (`check_status`, `chkfail`, `downtime`...).
+    pub fn check_info(&self) -> CheckInfo {
+        self.lock_check().clone()
+    }
+
+    /// The check fields, for the health checker to update.
+    pub(crate) fn lock_check(&self) -> MutexGuard<'_, CheckInfo> {
+        // Only the checker writes; a poisoned lock means it panicked mid-update of plain data.
+        self.check
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Reports a request's outcome for passive observation (`observe`); a no-op without it.
+    pub fn observe(&self, outcome: Outcome) {
+        self.observer.report(outcome);
+    }
+
+    /// Passive observation, for the health checker.
+    pub(crate) fn observer(&self) -> &Observer {
+        &self.observer
     }
 
     /// Requests being served right now.
@@ -139,20 +231,21 @@ impl ServerState {
 
     /// Whether `maxconn` is reached.
     pub fn is_full(&self) -> bool {
-        self.maxconn.is_some_and(|max| self.inflight() >= max)
+        self.maxconn().is_some_and(|max| self.inflight() >= max)
     }
 
     /// Takes a request slot if `maxconn` allows; the slot is given back when the guard drops.
     pub fn try_acquire(self: &Arc<Self>) -> Option<ServerSlot> {
-        let max = self.maxconn.unwrap_or(u32::MAX);
+        let max = self.maxconn().unwrap_or(u32::MAX);
         self.inflight
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < max).then_some(n + 1)
             })
-            .ok()
-            .map(|_| ServerSlot {
-                server: Arc::clone(self),
-            })
+            .ok()?;
+        self.counters.open_session();
+        Some(ServerSlot {
+            server: Arc::clone(self),
+        })
     }
 }
 
@@ -172,5 +265,6 @@ impl ServerSlot {
 impl Drop for ServerSlot {
     fn drop(&mut self) {
         self.server.inflight.fetch_sub(1, Ordering::AcqRel);
+        self.server.counters.close_session();
     }
 }

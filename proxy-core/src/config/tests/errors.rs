@@ -57,6 +57,16 @@ fn behaviour_changing_keywords_are_not_supported_yet() {
             "t.cfg:11: 'option abortonclose' is not supported yet (in 'backend b' section)",
         ]
     );
+    let errors = errors_of(&proxies("  http-request use-service lua.hello", ""));
+    assert_eq!(
+        errors,
+        ["t.cfg:8: 'http-request use-service': service 'lua.hello' is not supported yet (in 'frontend f' section)"]
+    );
+    let errors = errors_of(&proxies("  stats admin if TRUE", ""));
+    assert_eq!(
+        errors,
+        ["t.cfg:8: 'stats admin' is not supported yet (in 'frontend f' section)"]
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Tests of the whole loader: example files, multiple files, defaults, listen, and messages.
 
 mod errors;
+mod health;
 mod keywords;
 
 use super::*;

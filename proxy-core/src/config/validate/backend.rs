@@ -5,7 +5,8 @@ use super::super::units::parse_int;
 use super::draft::ProxyDraft;
 use super::Ctx;
 use crate::model::{
-    Balance, HashFunction, HashMethod, HashType, HealthCheck, HttpCheckRule, UriHashOptions,
+    Balance, HashFunction, HashMethod, HashType, HealthCheck, HttpCheckRule, RetryOn,
+    UriHashOptions,
 };
 
 const ALGORITHMS: &[&str] = &[
@@ -283,4 +284,41 @@ fn check_expect(args: &[String]) -> Result<HttpCheckRule, String> {
         kind: kind.clone(),
         pattern: pattern.clone(),
     })
+}
+
+/// `retry-on <keyword>...`: `none`, `conn-failure`, `empty-response`, `junk-response`,
+/// `response-timeout`, `0rtt-rejected` (nothing to do without TLS early data), a status among
+/// [`RetryOn::RETRYABLE_STATUSES`], or `all-retryable-errors`.
+pub(super) fn retry_on(args: &[String]) -> Result<RetryOn, String> {
+    if args.is_empty() {
+        return Err("expects at least one keyword".to_string());
+    }
+    let mut retry_on = RetryOn::none();
+    for word in args {
+        match word.as_str() {
+            "none" if args.len() == 1 => {}
+            "none" => return Err("'none' cannot be combined with other keywords".to_string()),
+            "conn-failure" => retry_on.conn_failure = true,
+            "empty-response" => retry_on.empty_response = true,
+            "junk-response" => retry_on.junk_response = true,
+            "response-timeout" => retry_on.response_timeout = true,
+            "0rtt-rejected" => {}
+            "all-retryable-errors" => {
+                retry_on.conn_failure = true;
+                retry_on.empty_response = true;
+                retry_on.junk_response = true;
+                retry_on.response_timeout = true;
+                retry_on.statuses.extend([500, 502, 503, 504]);
+            }
+            other => match other.parse::<u16>() {
+                Ok(status) if RetryOn::RETRYABLE_STATUSES.contains(&status) => {
+                    retry_on.statuses.push(status)
+                }
+                _ => return Err(format!("unknown keyword '{other}' (expected conn-failure, empty-response, junk-response, response-timeout, 0rtt-rejected, all-retryable-errors or one of the statuses 401, 403, 404, 408, 425, 500-504)")),
+            },
+        }
+    }
+    retry_on.statuses.sort_unstable();
+    retry_on.statuses.dedup();
+    Ok(retry_on)
 }

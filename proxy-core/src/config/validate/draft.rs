@@ -6,7 +6,7 @@ use super::super::diag::Span;
 use super::super::sections::{Section, SectionKind};
 use crate::model::{
     Acl, Balance, Bind, HashType, HealthCheck, HttpCheckRule, HttpOptions, LogTarget, RequestRule,
-    ResponseRule, ServerCheck, StatsPage, Timeouts, UseBackend,
+    ResponseRule, RetryOn, ServerCheck, StatsPage, Timeouts, UseBackend,
 };
 use std::net::SocketAddr;
 
@@ -81,6 +81,7 @@ pub(crate) struct ProxyDraft {
     pub(crate) balance: Balance,
     pub(crate) hash_type: HashType,
     pub(crate) retries: u32,
+    pub(crate) retry_on: RetryOn,
     pub(crate) redispatch: Option<i32>,
     pub(crate) allbackups: bool,
     pub(crate) httpchk: Option<HealthCheck>,
@@ -117,6 +118,7 @@ impl ProxyDraft {
             balance: Balance::RoundRobin,
             hash_type: HashType::default(),
             retries: 3,
+            retry_on: RetryOn::default(),
             redispatch: None,
             allbackups: false,
             httpchk: None,

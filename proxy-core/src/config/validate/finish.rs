@@ -173,6 +173,7 @@ fn backend(draft: &ProxyDraft, logging: Logging, diags: &mut Diags) -> Backend {
         servers,
         timeouts: draft.timeouts,
         retries: draft.retries,
+        retry_on: draft.retry_on.clone(),
         redispatch: draft.redispatch,
         allbackups: draft.allbackups,
         acls: if own_rules {

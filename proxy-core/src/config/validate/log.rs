@@ -4,17 +4,7 @@
 use super::super::lexer::Line;
 use super::draft::{LogEntry, ProxyDraft};
 use super::Ctx;
-use crate::model::LogTarget;
-
-const FACILITIES: &[&str] = &[
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2",
-    "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
-    "local5", "local6", "local7",
-];
-
-const LEVELS: &[&str] = &[
-    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
-];
+use crate::model::{LogTarget, SYSLOG_FACILITIES, SYSLOG_LEVELS};
 
 /// `log ...` in a proxy or `defaults` section.
 pub(super) fn apply_proxy_log(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
@@ -51,14 +41,14 @@ pub(super) fn parse_target(args: &[String]) -> Result<LogTarget, String> {
     let (facility, levels) = rest
         .split_first()
         .ok_or("missing facility (e.g. 'local0')")?;
-    if !FACILITIES.contains(&facility.as_str()) {
+    if !SYSLOG_FACILITIES.contains(&facility.as_str()) {
         return Err(format!("unknown facility '{facility}'"));
     }
     for level in levels {
-        if !LEVELS.contains(&level.as_str()) {
+        if !SYSLOG_LEVELS.contains(&level.as_str()) {
             return Err(format!(
                 "unknown level '{level}' (expected one of {})",
-                LEVELS.join(", ")
+                SYSLOG_LEVELS.join(", ")
             ));
         }
     }

@@ -5,7 +5,6 @@ use super::super::keywords::{self, Unhandled};
 use super::super::lexer::Line;
 use super::super::sections::SectionKind;
 use super::super::units::parse_time;
-use super::acl::parse_condition;
 use super::draft::ProxyDraft;
 use super::proxy::{caps_of, ALL, BE, DEF, FE};
 use super::{backend, Ctx};
@@ -165,7 +164,7 @@ pub(super) fn apply_stats(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>
     let args = &line.words[2..];
     match what {
         "show-legends" | "show-node" | "show-desc" => return ctx.unhandled(span, &keyword, Unhandled::Knob),
-        "scope" | "http-request" => return ctx.unsupported(span, &keyword),
+        "scope" | "http-request" | "admin" => return ctx.unsupported(span, &keyword),
         "socket" | "timeout" | "maxconn" => {
             return ctx.bad_arg(span, &keyword, "belongs in the 'global' section")
         }
@@ -182,7 +181,6 @@ pub(super) fn apply_stats(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>
         refresh: None,
         realm: None,
         auth: Vec::new(),
-        admin: None,
         hide_version: false,
     });
     let result: Result<(), String> = match (what, args) {
@@ -208,11 +206,7 @@ pub(super) fn apply_stats(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>
             }
             _ => Err(format!("expects '<user>:<password>', got '{pair}'")),
         },
-        ("admin", [when, cond @ ..]) if when == "if" || when == "unless" => {
-            parse_condition(when == "unless", cond, &draft.acls).map(|c| page.admin = Some(c))
-        }
         ("uri", _) => Err("expects one path starting with '/'".to_string()),
-        ("admin", _) => Err("expects 'if <condition>' or 'unless <condition>'".to_string()),
         _ => Err("expects exactly one argument".to_string()),
     };
     ctx.check(span, &keyword, result);

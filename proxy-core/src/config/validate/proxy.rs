@@ -32,6 +32,7 @@ const KEYWORDS: &[(&str, u8)] = &[
     ("no", ALL),
     ("option", ALL),
     ("retries", DEF | BE),
+    ("retry-on", DEF | BE),
     ("server", BE),
     ("stats", ALL),
     ("timeout", ALL),
@@ -98,6 +99,11 @@ fn apply_line(keyword: &str, line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<
         },
         "maxconn" => apply_int(line, 1, u32::MAX, ctx, |n| draft.maxconn = Some(n)),
         "retries" => apply_int(line, 0, u32::MAX, ctx, |n| draft.retries = n),
+        "retry-on" => {
+            if let Some(retry_on) = ctx.check(span, keyword, backend::retry_on(args)) {
+                draft.retry_on = retry_on;
+            }
+        }
         "mode" => match args {
             [mode] if mode == "http" => draft.mode_http = true,
             [mode] if mode == "tcp" || mode == "health" => {

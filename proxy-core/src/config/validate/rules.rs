@@ -54,6 +54,13 @@ pub(super) fn apply_http_request(line: &Line, draft: &mut ProxyDraft, ctx: &mut 
         }
         "deny" => deny_args(args),
         "return" => return_args(args),
+        "use-service" => match args {
+            [service, rest @ ..] if service == "prometheus-exporter" => {
+                Ok((RequestAction::UsePrometheusExporter, rest))
+            }
+            [service, ..] => Err(format!("service '{service}' is not supported yet")),
+            [] => Err("expects a service name".to_string()),
+        },
         _ => return unknown_action(line, &keyword, ctx, REQUEST_ACTIONS),
     };
     let rule = parsed.and_then(|(action, rest)| {
@@ -95,7 +102,14 @@ pub(super) fn apply_http_response(line: &Line, draft: &mut ProxyDraft, ctx: &mut
     }
 }
 
-const REQUEST_ACTIONS: &[&str] = &["set-header", "add-header", "del-header", "deny", "return"];
+const REQUEST_ACTIONS: &[&str] = &[
+    "set-header",
+    "add-header",
+    "del-header",
+    "deny",
+    "return",
+    "use-service",
+];
 const RESPONSE_ACTIONS: &[&str] = &["set-header", "add-header", "del-header"];
 
 /// HAProxy actions Switchyard knows but does not perform yet.
@@ -145,7 +159,6 @@ const KNOWN_ACTIONS: &[&str] = &[
     "set-mark",
     "strict-mode",
     "send-spoe-group",
-    "use-service",
     "sc-set-gpt0",
     "sc-inc-gpc1",
     "add-acl",

@@ -6,6 +6,7 @@ use super::super::units::{parse_int, parse_time};
 use super::addr::server_addr;
 use super::draft::{ProxyDraft, ServerDraft, ServerOptions};
 use super::Ctx;
+use crate::model::{Observe, OnError};
 
 /// `default-server [options]`: presets for the `server` lines after it.
 pub(super) fn apply_default_server(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
@@ -68,6 +69,10 @@ const OPTIONS: &[&str] = &[
     "maxconn",
     "maxqueue",
     "id",
+    "observe",
+    "error-limit",
+    "on-error",
+    "slowstart",
 ];
 
 /// Applies server options; reports every bad one and returns whether all were good.
@@ -178,6 +183,33 @@ fn apply_option(
                     .map_err(|_| bad(format!("invalid IP address '{text}'")))?,
             );
         }
+        "observe" => {
+            check.observe = match value_or()? {
+                "layer4" => Some(Observe::Layer4),
+                "layer7" => Some(Observe::Layer7),
+                "none" => None,
+                other => {
+                    return Err(bad(format!(
+                        "expects 'layer4', 'layer7' or 'none', not '{other}'"
+                    )))
+                }
+            }
+        }
+        "error-limit" => check.error_limit = int(1, 100_000)?,
+        "on-error" => {
+            check.on_error = match value_or()? {
+                "fastinter" => OnError::FastInter,
+                "fail-check" => OnError::FailCheck,
+                "sudden-death" => OnError::SuddenDeath,
+                "mark-down" => OnError::MarkDown,
+                other => {
+                    return Err(bad(format!(
+                "expects 'fastinter', 'fail-check', 'sudden-death' or 'mark-down', not '{other}'"
+            )))
+                }
+            }
+        }
+        "slowstart" => check.slowstart = Some(time()?),
         "id" if is_server => options.id = Some(int(1, i32::MAX as u32)?),
         "id" => return Err(bad("'id' is only allowed on 'server' lines".to_string())),
         _ => {

@@ -134,6 +134,7 @@ pub(super) fn config(servers: Vec<Server>) -> model::Config {
         servers,
         timeouts: Timeouts::default(),
         retries: 3,
+        retry_on: Default::default(),
         redispatch: None,
         allbackups: false,
         acls: vec![],

@@ -1,0 +1,33 @@
+//! What happened to a request on its way to a server, reported with the response (as a
+//! response extension) for the access log.
+
+use crate::runtime::{BackendState, ServerState};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The route and timings of one request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Trace {
+    /// The backend that took the request.
+    pub(crate) backend: Option<Arc<BackendState>>,
+    /// The last server tried.
+    pub(crate) server: Option<Arc<ServerState>>,
+    /// Time spent waiting for a server slot.
+    pub(crate) queue: Duration,
+    /// From sending the request to its response head, when one came.
+    pub(crate) response: Option<Duration>,
+    /// Connection retries.
+    pub(crate) retries: u32,
+    /// HAProxy's termination state (`%tsc`): `----` when all went well.
+    pub(crate) termination: &'static str,
+}
+
+impl Trace {
+    /// The trace of a request no backend took (the fallback service answered it).
+    pub(crate) fn unrouted() -> Trace {
+        Trace {
+            termination: "----",
+            ..Trace::default()
+        }
+    }
+}

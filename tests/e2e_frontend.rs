@@ -1,0 +1,92 @@
+//! Frontend listeners through the real binary: several `bind` lines (IPv4 and IPv6) serving one
+//! frontend, and `maxconn`, which holds connections over the limit in the accept backlog instead
+//! of refusing or resetting them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+use switchyard_tests::{free_port, get, Backend, ProxyProcess, TEST_DEFAULTS};
+
+const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: test\r\n\r\n";
+
+/// Sends one keep-alive request on `stream` and returns its answer (see [`read_answer`]).
+fn exchange(stream: &mut TcpStream, wait: Duration) -> String {
+    stream.write_all(REQUEST).unwrap();
+    read_answer(stream, wait)
+}
+
+/// Reads until the response body (the server's name, `web`) has arrived, or `wait` passes
+/// with nothing new. Returns what was read.
+fn read_answer(stream: &mut TcpStream, wait: Duration) -> String {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !String::from_utf8_lossy(&received).ends_with("web") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[test]
+fn every_bind_line_serves_the_same_frontend_on_ipv4_and_ipv6() {
+    let web = Backend::start("web");
+    let (first, second) = (free_port(), free_port());
+    let ipv6 = std::net::TcpListener::bind("[::1]:0").is_ok();
+    let ipv6_port = free_port();
+    let ipv6_bind = if ipv6 {
+        format!("    bind [::1]:{ipv6_port}\n")
+    } else {
+        String::new()
+    };
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{first}\n    bind 127.0.0.1:{second}\n\
+         {ipv6_bind}    default_backend be\n\nbackend be\n{}",
+        web.server_line("")
+    );
+    let _proxy = ProxyProcess::start(&config, first);
+    for port in [first, second] {
+        let reply = get(&format!("http://127.0.0.1:{port}/"));
+        assert_eq!((reply.status, reply.server()), (200, Some("web")));
+    }
+    if ipv6 {
+        let addr: SocketAddr = format!("[::1]:{ipv6_port}").parse().unwrap();
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let answer = exchange(&mut stream, Duration::from_secs(5));
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    assert_eq!(web.hits(), if ipv6 { 3 } else { 2 });
+}
+
+#[test]
+fn frontend_maxconn_holds_extra_connections_in_the_backlog_until_a_slot_frees() {
+    let web = Backend::start("web");
+    let port = free_port();
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n    maxconn 1\n\
+         \x20   default_backend be\n\nbackend be\n{}",
+        web.server_line("")
+    );
+    let proxy = ProxyProcess::start(&config, port);
+
+    let mut first = TcpStream::connect(proxy.addr()).unwrap();
+    let answer = exchange(&mut first, Duration::from_secs(5));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // The first connection stays open (keep-alive), so the second waits: connected by the
+    // kernel, neither answered nor reset.
+    let mut second = TcpStream::connect(proxy.addr()).unwrap();
+    let waiting = exchange(&mut second, Duration::from_millis(500));
+    assert_eq!(
+        waiting, "",
+        "a connection over maxconn must wait, not be served"
+    );
+
+    drop(first);
+    let answer = read_answer(&mut second, Duration::from_secs(5));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(web.hits(), 2);
+}
