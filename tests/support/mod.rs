@@ -9,10 +9,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backend;
+pub mod balancers;
 mod binary;
 mod cli;
 mod client;
 mod embedded;
+pub mod generate;
 mod load;
 mod process;
 mod raw_backend;
