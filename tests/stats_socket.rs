@@ -132,8 +132,9 @@ fn show_stat_header_is_haproxy_s_and_counters_follow_the_requests() {
     assert_eq!(frontend["status"], "OPEN");
     assert!(frontend["bin"].parse::<u64>().unwrap() > 0);
     assert!(frontend["bout"].parse::<u64>().unwrap() > frontend["bin"].parse().unwrap());
+    assert_eq!(frontend["dreq"], "0");
     assert_eq!(
-        frontend["dreq"], "",
+        frontend["dresp"], "",
         "a column Switchyard does not track stays empty"
     );
 }

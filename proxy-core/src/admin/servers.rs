@@ -16,7 +16,7 @@ const MAX_WEIGHT: u32 = 256;
 fn find<'a>(
     shared: &'a Shared,
     spec: Option<&&str>,
-) -> Result<(&'a Arc<BackendState>, &'a Arc<ServerState>), Reply> {
+) -> Result<(&'a Arc<BackendState>, Arc<ServerState>), Reply> {
     let Some((backend, server)) = spec.and_then(|s| s.split_once('/')) else {
         return Err(Reply::line("Require 'backend/server'."));
     };
@@ -41,14 +41,14 @@ macro_rules! try_reply {
 /// `disable server <bk>/<srv>`.
 pub(crate) fn disable(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    backend.set_admin_state(server.id, AdminState::Maint);
+    backend.set_admin_state(&server, AdminState::Maint);
     Reply::done()
 }
 
 /// `enable server <bk>/<srv>`.
 pub(crate) fn enable(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    backend.set_admin_state(server.id, AdminState::Ready);
+    backend.set_admin_state(&server, AdminState::Ready);
     Reply::done()
 }
 
@@ -65,13 +65,13 @@ pub(crate) fn get_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
 /// `set weight <bk>/<srv> <w>[%]`.
 pub(crate) fn set_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    apply_weight(backend, server, words.get(3).copied())
+    apply_weight(backend, &server, words.get(3).copied())
 }
 
 fn apply_weight(backend: &BackendState, server: &ServerState, value: Option<&str>) -> Reply {
     match parse_weight(value, server.initial_weight) {
         Ok(weight) => {
-            backend.set_weight(server.id, weight);
+            backend.set_weight(server, weight);
             Reply::done()
         }
         Err(message) => Reply::Text(message.to_owned()),
@@ -125,7 +125,7 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
                     )
                 }
             };
-            backend.set_admin_state(server.id, state);
+            backend.set_admin_state(&server, state);
             Reply::done()
         }
         Some("health") => match value {
@@ -136,13 +136,13 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
                         .lock_check()
                         .record_change(up, tokio::time::Instant::now());
                 }
-                backend.set_up(server.id, up);
+                backend.set_up(&server, up);
                 Reply::done()
             }
             _ => Reply::line("'set server <srv> health' expects 'up' or 'down'."),
         },
-        Some("weight") => apply_weight(backend, server, value),
-        Some("addr") => set_addr(server, &words[4..]),
+        Some("weight") => apply_weight(backend, &server, value),
+        Some("addr") => set_addr(&server, &words[4..]),
         _ => {
             Reply::line("'set server <srv>' only supports 'state', 'health', 'weight' and 'addr'.")
         }

@@ -16,7 +16,7 @@ use tokio::time::{sleep_until, Instant};
 /// The shortest step of a `slowstart` ramp, as in HAProxy.
 const MIN_RAMP_STEP: Duration = Duration::from_secs(1);
 
-/// One server's checker. [`Checker::run`] never returns.
+/// One server's checker. [`Checker::run`] returns only once the server is removed.
 #[derive(Debug)]
 pub(crate) struct Checker {
     pub(crate) backend: Arc<BackendState>,
@@ -33,7 +33,7 @@ struct Running {
 }
 
 impl Checker {
-    /// Checks the server forever, the first time after `first_delay`.
+    /// Checks the server until it is removed, the first time after `first_delay`.
     pub(crate) async fn run(self: Arc<Self>, first_delay: Duration) {
         let mut state = Running {
             machine: RiseFall::new(self.settings.rise, self.settings.fall),
@@ -44,6 +44,14 @@ impl Checker {
             let ramp_step = state.ramp.map(|(_, step)| step);
             tokio::select! {
                 () = sleep_until(next) => {
+                    if self.server.is_removed() {
+                        return;
+                    }
+                    if !self.server.checks_enabled() {
+                        // `disable health`: no probe until `enable health`.
+                        next = Instant::now() + self.settings.inter;
+                        continue;
+                    }
                     let result = self.probe.run(self.server.addr()).await;
                     let passed = result.status.passed();
                     self.apply(&mut state, passed, result);
@@ -130,7 +138,7 @@ impl Checker {
         let now = Instant::now();
         state.ramp = ramping.then(|| (now, now + self.ramp_step()));
         self.server.set_ramp(if ramping { 0 } else { 1000 });
-        self.backend.set_up(self.server.id, up);
+        self.backend.set_up(&self.server, up);
         metrics::counter!(
             "switchyard_server_state_changes_total",
             "backend" => self.backend.name().to_string(),

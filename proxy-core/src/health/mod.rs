@@ -66,7 +66,7 @@ impl HealthChecks {
                 };
                 checkers.push(Arc::new(Checker {
                     backend: Arc::clone(state),
-                    server: Arc::clone(server_state),
+                    server: server_state,
                     settings: check.clone(),
                     probe,
                 }));

@@ -11,6 +11,7 @@
 //! outcome is reported to the server's passive observation (`observe`).
 
 use super::body::{empty_body, Guarded};
+use super::counted::{Counted, Direction, Target, TimesOnDrop};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
@@ -51,7 +52,8 @@ pub(crate) async fn forward(
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
-    let queued = Instant::now();
+    let started = Instant::now();
+    let queued = started;
     let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
     trace.queue = queued.elapsed();
     let retries = if body.is_end_stream() {
@@ -64,7 +66,15 @@ pub(crate) async fn forward(
     loop {
         let server = Arc::clone(slot.server());
         trace.server = Some(Arc::clone(&server));
-        let upstream_body = body.take().unwrap_or_else(empty_body);
+        let target = Target {
+            backend: Arc::clone(backend),
+            server: Arc::clone(&server),
+        };
+        let upstream_body = box_body(Counted::new(
+            body.take().unwrap_or_else(empty_body),
+            target.clone(),
+            Direction::ToServer,
+        ));
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sending = Instant::now();
         let sent = plan.client.request(request);
@@ -80,9 +90,19 @@ pub(crate) async fn forward(
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
-                    trace.response = Some(sending.elapsed());
+                    let response_time = sending.elapsed();
+                    trace.response = Some(response_time);
                     server.counters.count_response(status);
-                    return Ok(response.map(|body| box_body(Guarded::new(body, slot))));
+                    let times = TimesOnDrop {
+                        target: target.clone(),
+                        started,
+                        queue: trace.queue,
+                        response: response_time,
+                    };
+                    return Ok(response.map(|body| {
+                        let body = Guarded::new(body, (slot, times));
+                        box_body(Counted::new(body, target, Direction::ToClient))
+                    }));
                 }
                 tracing::debug!(backend = backend.name(), server = %server.name, status, retry, "retrying after this status");
                 None

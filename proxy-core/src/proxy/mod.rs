@@ -20,6 +20,7 @@
 //! and `option forwardfor` adds no header.
 
 mod body;
+mod counted;
 mod dispatch;
 mod error;
 mod forward;

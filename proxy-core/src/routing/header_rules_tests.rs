@@ -60,7 +60,7 @@ fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
 
 fn response(verdict: RuleVerdict) -> http::Response<Bytes> {
     match verdict {
-        RuleVerdict::Respond(response) => response,
+        RuleVerdict::Respond(response) | RuleVerdict::Deny(response) => response,
         other => panic!("expected a response, got {other:?}"),
     }
 }

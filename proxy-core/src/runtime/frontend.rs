@@ -1,25 +1,50 @@
-//! Live state of one frontend: its name, HAProxy proxy id and traffic counters.
+//! Live state of one frontend: its name, HAProxy proxy id, connection limits, traffic counters
+//! and the last malformed request it refused (`show errors`).
 
-use super::Counters;
+use super::{ConnLimit, Counters};
 use crate::model;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+/// A malformed request a frontend refused, as `show errors` shows it.
+#[derive(Debug, Clone)]
+pub struct CapturedError {
+    /// When it was refused.
+    pub when: SystemTime,
+    /// The client that sent it.
+    pub client: SocketAddr,
+    /// Its number among the frontend's captured errors (0 for the first).
+    pub event: u64,
+    /// The start of the request as received (at most a few kilobytes).
+    pub bytes: Vec<u8>,
+}
 
 /// Live state of one frontend (or the listening half of a `listen` section).
 #[derive(Debug)]
 pub struct FrontendState {
     name: String,
     iid: u32,
-    maxconn: Option<u32>,
+    limit: Arc<ConnLimit>,
+    global: Arc<ConnLimit>,
+    last_error: Mutex<Option<CapturedError>>,
+    errors_captured: AtomicU64,
     /// Connections (`scur`, `stot`...), requests, responses and bytes of its clients.
     pub counters: Counters,
 }
 
 impl FrontendState {
-    /// Live state for a configured frontend with proxy id `iid`.
-    pub fn from_model(frontend: &model::Frontend, iid: u32, global: &model::Global) -> Self {
+    /// Live state for a configured frontend with proxy id `iid`, under the process-wide
+    /// connection limit `global`.
+    pub fn from_model(frontend: &model::Frontend, iid: u32, global: Arc<ConnLimit>) -> Self {
         FrontendState {
             name: frontend.name.clone(),
             iid,
-            maxconn: frontend.maxconn.or(global.maxconn),
+            limit: ConnLimit::new(frontend.maxconn),
+            global,
+            last_error: Mutex::new(None),
+            errors_captured: AtomicU64::new(0),
             counters: Counters::default(),
         }
     }
@@ -36,6 +61,45 @@ impl FrontendState {
 
     /// The connection limit in force (the frontend's `maxconn`, else the global one).
     pub fn maxconn(&self) -> Option<u32> {
-        self.maxconn
+        self.limit.get().or_else(|| self.global.get())
+    }
+
+    /// The frontend's own `maxconn`, which `set maxconn frontend` changes.
+    pub fn limit(&self) -> &Arc<ConnLimit> {
+        &self.limit
+    }
+
+    /// Every limit a new connection must fit under: the frontend's and the global one.
+    pub fn limits(&self) -> [&Arc<ConnLimit>; 2] {
+        [&self.limit, &self.global]
+    }
+
+    /// Keeps `bytes`, a malformed request from `client`, as the frontend's last error (one per
+    /// frontend, as HAProxy keeps).
+    pub fn capture_error(&self, client: SocketAddr, bytes: Vec<u8>) {
+        let event = self.errors_captured.fetch_add(1, Ordering::Relaxed);
+        let error = CapturedError {
+            when: SystemTime::now(),
+            client,
+            event,
+            bytes,
+        };
+        *self
+            .last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(error);
+    }
+
+    /// The last malformed request refused, if any.
+    pub fn last_error(&self) -> Option<CapturedError> {
+        self.last_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// How many malformed requests were captured since start.
+    pub fn errors_captured(&self) -> u64 {
+        self.errors_captured.load(Ordering::Relaxed)
     }
 }

@@ -9,17 +9,21 @@ mod backend;
 mod check;
 mod counters;
 mod frontend;
+mod limit;
 mod observe;
 mod rate;
 mod server;
+mod timing;
 
-pub use backend::BackendState;
+pub use backend::{BackendState, RemoveError};
 pub use check::{CheckInfo, CheckStatus};
 pub use counters::Counters;
-pub use frontend::FrontendState;
+pub use frontend::{CapturedError, FrontendState};
+pub use limit::{ConnLimit, ConnPermit};
 pub use observe::Outcome;
 pub use rate::Rate;
 pub use server::{AdminState, ServerId, ServerSlot, ServerState};
+pub use timing::{RequestTimes, TimeAverages, TIME_SAMPLES};
 
 use crate::model;
 use std::sync::Arc;
@@ -43,6 +47,7 @@ pub enum RuntimeError {
 /// The live state of every backend, in the model's declaration order.
 #[derive(Debug)]
 pub struct Runtime {
+    global_limit: Arc<ConnLimit>,
     frontends: Vec<Arc<FrontendState>>,
     backends: Vec<Arc<BackendState>>,
     started: Instant,
@@ -59,12 +64,17 @@ impl Runtime {
     /// assert!(runtime.backends().is_empty());
     /// ```
     pub fn from_model(config: &model::Config) -> Result<Arc<Runtime>, RuntimeError> {
+        let global_limit = ConnLimit::new(config.global.maxconn);
         let frontends: Vec<Arc<FrontendState>> = config
             .frontends
             .iter()
             .zip(FIRST_PROXY_ID..)
             .map(|(frontend, iid)| {
-                Arc::new(FrontendState::from_model(frontend, iid, &config.global))
+                Arc::new(FrontendState::from_model(
+                    frontend,
+                    iid,
+                    Arc::clone(&global_limit),
+                ))
             })
             .collect();
         let mut next_iid =
@@ -88,12 +98,19 @@ impl Runtime {
             backends.push(Arc::new(BackendState::from_model(backend, iid)));
         }
         Ok(Arc::new(Runtime {
+            global_limit,
             frontends,
             backends,
             started: Instant::now(),
             started_at: SystemTime::now(),
             dropped_logs: std::sync::atomic::AtomicU64::new(0),
         }))
+    }
+
+    /// The process-wide connection limit (`maxconn` in `global`), which `set maxconn global`
+    /// changes.
+    pub fn global_limit(&self) -> &Arc<ConnLimit> {
+        &self.global_limit
     }
 
     /// Every frontend, in declaration order.
@@ -145,7 +162,7 @@ impl Runtime {
         }
         for backend in &self.backends {
             backend.counters.clear(all);
-            for server in backend.servers() {
+            for server in backend.servers().iter() {
                 server.counters.clear(all);
                 if all {
                     server.picked.store(0, std::sync::atomic::Ordering::Relaxed);

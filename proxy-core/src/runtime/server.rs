@@ -75,6 +75,11 @@ pub struct ServerState {
     ramp: AtomicU32,
     check: Mutex<CheckInfo>,
     observer: Observer,
+    /// Whether active checks run (`disable health` / `enable health`).
+    checks_enabled: AtomicBool,
+    /// Set once `del server` removed it from its backend.
+    removed: AtomicBool,
+    model: model::Server,
 }
 
 impl ServerState {
@@ -103,7 +108,44 @@ impl ServerState {
             ramp: AtomicU32::new(FULL_RAMP),
             check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
             observer: Observer::new(server.check.observe, server.check.error_limit),
+            checks_enabled: AtomicBool::new(server.check.enabled),
+            removed: AtomicBool::new(false),
+            model: server.clone(),
         }
+    }
+
+    /// The settings it was configured (or added) with.
+    pub fn model(&self) -> &model::Server {
+        &self.model
+    }
+
+    /// Whether `del server` removed it; a removed server never takes traffic again.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
+    /// Marks it removed. Callers then rebuild the backend's selection.
+    pub(crate) fn mark_removed(&self) {
+        self.removed.store(true, Ordering::Release);
+    }
+
+    /// Whether active health checks run now: `check` configured and not `disable health`.
+    pub fn checks_enabled(&self) -> bool {
+        self.checks_enabled.load(Ordering::Acquire)
+    }
+
+    /// Starts or stops active checks (`enable health` / `disable health`); `false` when the
+    /// server has no `check`. While stopped, the server counts as UP, as in HAProxy. Callers
+    /// then refresh the backend's selection.
+    pub fn set_checks_enabled(&self, enabled: bool) -> bool {
+        if !self.checked {
+            return false;
+        }
+        self.checks_enabled.store(enabled, Ordering::Release);
+        if !enabled {
+            self.set_up(true);
+        }
+        true
     }
 
     /// Where requests for this server go now.
@@ -174,9 +216,13 @@ impl ServerState {
             .store(thousandths.min(FULL_RAMP), Ordering::Release);
     }
 
-    /// Whether the balancer may send new requests here: UP, READY and a non-zero weight.
+    /// Whether the balancer may send new requests here: UP, READY, a non-zero weight and not
+    /// removed.
     pub fn is_usable(&self) -> bool {
-        self.is_up() && self.admin_state() == AdminState::Ready && self.weight() > 0
+        self.is_up()
+            && self.admin_state() == AdminState::Ready
+            && self.weight() > 0
+            && !self.is_removed()
     }
 
     /// HAProxy's `status` column: `MAINT`, `DRAIN`, `UP`, `DOWN`, the transitional `UP 1/3` and
@@ -188,7 +234,7 @@ impl ServerState {
             _ => {}
         }
         let word = if self.is_up() { "UP" } else { "DOWN" };
-        if !self.checked {
+        if !self.checks_enabled() {
             return if self.is_up() {
                 "no check".to_string()
             } else {

@@ -98,7 +98,7 @@ fn keep(runtime: &Runtime, filter: &StatFilter, row: &rows::Row) -> bool {
     }
     let server = runtime
         .backend(name)
-        .and_then(|b| b.servers().iter().find(|s| s.puid == row.sid));
+        .and_then(|b| b.servers().into_iter().find(|s| s.puid == row.sid));
     let Some(server) = server else { return true };
     if filter.no_maint && server.admin_state() == AdminState::Maint {
         return false;

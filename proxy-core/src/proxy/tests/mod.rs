@@ -5,7 +5,7 @@ mod streaming;
 mod support;
 
 use crate::model::ForwardFor;
-use crate::runtime::{AdminState, ServerId};
+use crate::runtime::AdminState;
 use http::{Request, Response};
 use http_body_util::Full;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -110,11 +110,12 @@ async fn no_usable_server_gives_503_and_the_proxy_recovers() {
     let a = named_backend("a").await;
     let proxy = start(config(vec![server("a", a)])).await;
     let backend = proxy.proxy.runtime().backend("be").unwrap();
-    backend.set_admin_state(ServerId(0), AdminState::Maint);
+    let server = backend.server("a").unwrap();
+    backend.set_admin_state(&server, AdminState::Maint);
     let (status, body) = get(proxy.addr, "/").await;
     assert_eq!(status, 503);
     assert!(body.contains("<h1>503 Service Unavailable</h1>"), "{body}");
-    backend.set_admin_state(ServerId(0), AdminState::Ready);
+    backend.set_admin_state(&server, AdminState::Ready);
     assert_eq!(get(proxy.addr, "/").await.0, 200);
 }
 
