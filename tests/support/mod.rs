@@ -11,6 +11,7 @@
 mod backend;
 mod binary;
 mod cli;
+mod cli_setup;
 mod client;
 mod embedded;
 mod load;
@@ -20,6 +21,7 @@ mod raw_backend;
 pub use backend::{Backend, BackendOptions, RecordedRequest};
 pub use binary::switchyard_bin;
 pub use cli::{CliAddr, Interactive};
+pub use cli_setup::{parse_stat, CliSetup};
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use embedded::EmbeddedProxy;
 pub use load::{Load, LoadReport};

@@ -113,11 +113,11 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                     let stopped = stop.clone();
                     let timeouts = listener.timeouts;
                     let frontend = Arc::clone(&listener.frontend);
-                    frontend.counters.open_session();
+                    let session = frontend.open_connection(peer);
                     connections.spawn(async move {
-                        let io = counting_io::CountingIo::new(stream, Arc::clone(&frontend));
+                        let io = counting_io::CountingIo::new(stream, frontend);
                         serve_connection(io, peer, service, timeouts, stopped).await;
-                        frontend.counters.close_session();
+                        drop(session);
                         drop(permits);
                     });
                 }

@@ -30,6 +30,8 @@ struct Running {
     machine: RiseFall,
     /// When the current `slowstart` ramp began, and when its next step is due.
     ramp: Option<(Instant, Instant)>,
+    /// The server's checks epoch the machine follows.
+    epoch: u64,
 }
 
 impl Checker {
@@ -38,6 +40,7 @@ impl Checker {
         let mut state = Running {
             machine: RiseFall::new(self.settings.rise, self.settings.fall),
             ramp: None,
+            epoch: self.server.checks_epoch(),
         };
         let mut next = Instant::now() + first_delay;
         loop {
@@ -47,8 +50,13 @@ impl Checker {
                     if self.server.is_removed() {
                         return;
                     }
+                    let epoch = self.server.checks_epoch();
+                    if epoch != state.epoch {
+                        // `disable health` made the server UP; checks start over from there.
+                        state.epoch = epoch;
+                        state.machine = RiseFall::new(self.settings.rise, self.settings.fall);
+                    }
                     if !self.server.checks_enabled() {
-                        // `disable health`: no probe until `enable health`.
                         next = Instant::now() + self.settings.inter;
                         continue;
                     }

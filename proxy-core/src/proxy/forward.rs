@@ -12,6 +12,7 @@
 
 use super::body::{empty_body, Guarded};
 use super::counted::{Counted, Direction, Target, TimesOnDrop};
+use super::cut::{CutWatch, Cuttable};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
@@ -78,12 +79,18 @@ pub(crate) async fn forward(
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sending = Instant::now();
         let sent = plan.client.request(request);
+        let sent = async {
+            tokio::select! {
+                result = sent => result.map_err(Failure::of),
+                _cut = CutWatch::new(&server) => Err(Failure::Killed),
+            }
+        };
         let outcome = match timeouts.server {
             Some(limit) => match tokio::time::timeout(limit, sent).await {
-                Ok(result) => result.map_err(Failure::of),
+                Ok(result) => result,
                 Err(_) => Err(Failure::Timeout),
             },
-            None => sent.await.map_err(Failure::of),
+            None => sent.await,
         };
         let failure = match outcome {
             Ok(response) => {
@@ -100,6 +107,7 @@ pub(crate) async fn forward(
                         response: response_time,
                     };
                     return Ok(response.map(|body| {
+                        let body = Cuttable::new(body, &server);
                         let body = Guarded::new(body, (slot, times));
                         box_body(Counted::new(body, target, Direction::ToClient))
                     }));
@@ -108,11 +116,16 @@ pub(crate) async fn forward(
                 None
             }
             Err(failure) => {
-                server.observe(failure.outcome());
-                if let Failure::Connect(_) = failure {
-                    count_on_both(backend, &server, |c| &c.connect_errors);
-                } else {
-                    count_on_both(backend, &server, |c| &c.response_errors);
+                match failure.outcome() {
+                    Some(Outcome::ConnectFailed) => {
+                        server.observe(Outcome::ConnectFailed);
+                        count_on_both(backend, &server, |c| &c.connect_errors);
+                    }
+                    Some(outcome) => {
+                        server.observe(outcome);
+                        count_on_both(backend, &server, |c| &c.response_errors);
+                    }
+                    None => {}
                 }
                 if retry >= retries || !failure.retryable(&model.retry_on) {
                     return Err(failure.into_error());
@@ -162,6 +175,9 @@ enum Failure {
     /// `response-timeout`.
     #[error("no response within 'timeout server'")]
     Timeout,
+    /// `shutdown sessions server` ended the wait (never retried).
+    #[error("session shut down from the stats socket")]
+    Killed,
 }
 
 impl Failure {
@@ -185,15 +201,17 @@ impl Failure {
             Failure::Empty(_) => retry_on.empty_response,
             Failure::Junk(_) => retry_on.junk_response,
             Failure::Timeout => retry_on.response_timeout,
+            Failure::Killed => false,
         }
     }
 
-    /// What passive observation sees.
-    fn outcome(&self) -> Outcome {
+    /// What passive observation sees; nothing when an operator ended the request.
+    fn outcome(&self) -> Option<Outcome> {
         match self {
-            Failure::Connect(_) => Outcome::ConnectFailed,
-            Failure::Empty(_) | Failure::Junk(_) => Outcome::BadResponse,
-            Failure::Timeout => Outcome::Timeout,
+            Failure::Connect(_) => Some(Outcome::ConnectFailed),
+            Failure::Empty(_) | Failure::Junk(_) => Some(Outcome::BadResponse),
+            Failure::Timeout => Some(Outcome::Timeout),
+            Failure::Killed => None,
         }
     }
 
@@ -203,6 +221,7 @@ impl Failure {
             Failure::Connect(error) => ProxyError::Connect(error),
             Failure::Empty(error) | Failure::Junk(error) => ProxyError::BadResponse(error),
             Failure::Timeout => ProxyError::ServerTimeout,
+            Failure::Killed => ProxyError::Killed,
         }
     }
 }

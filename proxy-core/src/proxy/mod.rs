@@ -21,6 +21,7 @@
 
 mod body;
 mod counted;
+mod cut;
 mod dispatch;
 mod error;
 mod forward;

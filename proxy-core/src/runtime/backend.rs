@@ -214,7 +214,7 @@ impl BackendState {
     }
 
     /// Removes the server called `name` (HAProxy's `del server`), which must be in
-    /// maintenance with no request in flight or waiting for it.
+    /// maintenance with no request in flight.
     pub fn remove_server(&self, name: &str) -> Result<(), RemoveError> {
         self.rebuild(|slots| {
             let server = slots
@@ -224,7 +224,7 @@ impl BackendState {
             if server.admin_state() != AdminState::Maint {
                 return Err(RemoveError::NotInMaintenance);
             }
-            if server.inflight() > 0 || server.counters.queued.load(Ordering::Relaxed) > 0 {
+            if server.inflight() > 0 {
                 return Err(RemoveError::Busy);
             }
             server.mark_removed();
@@ -255,13 +255,16 @@ impl BackendState {
 /// Why `del server` refused, with HAProxy's answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RemoveError {
+    /// No backend has that name.
+    #[error("No such backend.")]
+    NoSuchBackend,
     /// The backend has no server of that name.
     #[error("No such server.")]
     NoSuchServer,
     /// The server is not in maintenance.
     #[error("Only servers in maintenance mode can be deleted.")]
     NotInMaintenance,
-    /// Requests are in flight on the server or waiting for it.
+    /// Requests are in flight on the server.
     #[error("Server still has connections attached to it, cannot remove it.")]
     Busy,
 }

@@ -1,12 +1,39 @@
-//! Live state of one frontend: its name, HAProxy proxy id, connection limits, traffic counters
-//! and the last malformed request it refused (`show errors`).
+//! Live state of one frontend: its name, HAProxy proxy id, connection limits, traffic counters,
+//! its open client connections (`show sess`) and the last malformed request it refused (`show
+//! errors`).
 
 use super::{ConnLimit, Counters};
 use crate::model;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
+
+/// An open client connection, as `show sess` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Its number on this frontend (from 0, in accept order).
+    pub id: u64,
+    /// The client.
+    pub client: SocketAddr,
+    /// How long it has been open.
+    pub age: Duration,
+}
+
+/// A client connection counted and listed on its frontend until dropped.
+#[derive(Debug)]
+pub struct SessionMark {
+    frontend: Arc<FrontendState>,
+    id: u64,
+}
+
+impl Drop for SessionMark {
+    fn drop(&mut self) {
+        self.frontend.lock_sessions().remove(&self.id);
+        self.frontend.counters.close_session();
+    }
+}
 
 /// A malformed request a frontend refused, as `show errors` shows it.
 #[derive(Debug, Clone)]
@@ -30,6 +57,8 @@ pub struct FrontendState {
     global: Arc<ConnLimit>,
     last_error: Mutex<Option<CapturedError>>,
     errors_captured: AtomicU64,
+    sessions: Mutex<BTreeMap<u64, (SocketAddr, Instant)>>,
+    next_session: AtomicU64,
     /// Connections (`scur`, `stot`...), requests, responses and bytes of its clients.
     pub counters: Counters,
 }
@@ -45,6 +74,8 @@ impl FrontendState {
             global,
             last_error: Mutex::new(None),
             errors_captured: AtomicU64::new(0),
+            sessions: Mutex::new(BTreeMap::new()),
+            next_session: AtomicU64::new(0),
             counters: Counters::default(),
         }
     }
@@ -72,6 +103,34 @@ impl FrontendState {
     /// Every limit a new connection must fit under: the frontend's and the global one.
     pub fn limits(&self) -> [&Arc<ConnLimit>; 2] {
         [&self.limit, &self.global]
+    }
+
+    /// A client connection from `client` opens: it counts in `scur`, `stot` and the rate, and
+    /// `show sess` lists it, until the returned mark is dropped.
+    pub fn open_connection(self: &Arc<Self>, client: SocketAddr) -> SessionMark {
+        let id = self.next_session.fetch_add(1, Ordering::Relaxed);
+        self.lock_sessions().insert(id, (client, Instant::now()));
+        self.counters.open_session();
+        SessionMark {
+            frontend: Arc::clone(self),
+            id,
+        }
+    }
+
+    /// The open client connections, oldest first.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        self.lock_sessions()
+            .iter()
+            .map(|(&id, &(client, since))| SessionInfo {
+                id,
+                client,
+                age: since.elapsed(),
+            })
+            .collect()
+    }
+
+    fn lock_sessions(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, (SocketAddr, Instant)>> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Keeps `bytes`, a malformed request from `client`, as the frontend's last error (one per

@@ -8,6 +8,7 @@
 mod backend;
 mod check;
 mod counters;
+mod dynamic;
 mod frontend;
 mod limit;
 mod observe;
@@ -18,7 +19,8 @@ mod timing;
 pub use backend::{BackendState, RemoveError};
 pub use check::{CheckInfo, CheckStatus};
 pub use counters::Counters;
-pub use frontend::{CapturedError, FrontendState};
+pub use dynamic::AddServerError;
+pub use frontend::{CapturedError, FrontendState, SessionInfo, SessionMark};
 pub use limit::{ConnLimit, ConnPermit};
 pub use observe::Outcome;
 pub use rate::Rate;

@@ -7,11 +7,14 @@
 
 mod fields;
 mod html;
+mod info;
 mod page;
 mod prometheus;
 mod render;
 mod rows;
 
+pub use info::show_info;
+pub(crate) use info::VERSION;
 pub use page::StatsPage;
 pub(crate) use prometheus::exporter_response;
 pub use prometheus::record_metrics;
