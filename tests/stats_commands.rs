@@ -107,7 +107,6 @@ fn disable_health_ignores_failing_checks_until_enable_health() {
     let web1 = Backend::start("web1");
     web1.set_health_status(500);
     let setup = CliSetup::start_custom(
-        tempfile::tempdir().unwrap(),
         "",
         "    balance roundrobin\n    option httpchk GET /health\n",
         &[(&web1, "check inter 100 fall 1 rise 1")],
@@ -136,12 +135,7 @@ fn health_commands_need_a_checked_server() {
 #[test]
 fn set_maxconn_frontend_and_global_change_the_limits_live() {
     let web1 = Backend::start("web1");
-    let setup = CliSetup::start_custom(
-        tempfile::tempdir().unwrap(),
-        "    maxconn 100\n",
-        "",
-        &[(&web1, "")],
-    );
+    let setup = CliSetup::start_custom("    maxconn 100\n", "", &[(&web1, "")]);
     let cli = setup.admin();
     assert_eq!(cli.command("set maxconn frontend fe 1"), "\n");
     assert_eq!(setup.stat()["fe/FRONTEND"]["slim"], "1");

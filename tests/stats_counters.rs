@@ -59,10 +59,9 @@ fn a_malformed_request_counts_in_ereq_and_hrsp_4xx() {
         proxy.stat("fe", "FRONTEND", "ereq") == "1"
     }));
     assert_eq!(proxy.stat("fe", "FRONTEND", "hrsp_4xx"), "1");
-    assert_eq!(
-        proxy.stat("be", "BACKEND", "ereq"),
-        "",
-        "ereq is a frontend column"
+    assert!(
+        proxy.stat("be", "BACKEND", "ereq").is_empty(),
+        "a frontend column"
     );
 }
 
@@ -81,10 +80,9 @@ fn http_request_deny_counts_in_dreq_of_the_frontend_and_the_backend() {
     assert_eq!(get(&proxy.url("/open")).status, 200);
     assert_eq!(proxy.stat("fe", "FRONTEND", "dreq"), "2");
     assert_eq!(proxy.stat("be", "BACKEND", "dreq"), "1");
-    assert_eq!(
-        proxy.stat("be", "web1", "dreq"),
-        "",
-        "dreq is not a server column"
+    assert!(
+        proxy.stat("be", "web1", "dreq").is_empty(),
+        "not a server column"
     );
 }
 

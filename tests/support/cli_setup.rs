@@ -30,11 +30,20 @@ impl CliSetup {
 
     /// The sockets in `dir`.
     pub fn start_in(dir: tempfile::TempDir, servers: &[(&Backend, &str)]) -> CliSetup {
-        CliSetup::start_custom(dir, "", "    balance roundrobin\n", servers)
+        CliSetup::launch(dir, "", "    balance roundrobin\n", servers)
     }
 
     /// With `global_lines` added to `global` and `backend_lines` (balance...) to `pool`.
     pub fn start_custom(
+        global_lines: &str,
+        backend_lines: &str,
+        servers: &[(&Backend, &str)],
+    ) -> CliSetup {
+        let dir = tempfile::tempdir().unwrap();
+        CliSetup::launch(dir, global_lines, backend_lines, servers)
+    }
+
+    fn launch(
         dir: tempfile::TempDir,
         global_lines: &str,
         backend_lines: &str,

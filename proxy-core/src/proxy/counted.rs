@@ -3,13 +3,10 @@
 //! two relaxed atomic additions per frame; when the response is finished the request's queue,
 //! response and total times go into their `qtime`/`rtime`/`ttime` averages.
 
+use super::body::OnData;
 use crate::runtime::{BackendState, Counters, RequestTimes, ServerState};
-use bytes::{Buf, Bytes};
-use http_body::{Body, Frame, SizeHint};
-use std::pin::Pin;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -42,54 +39,18 @@ fn counter(counters: &Counters, direction: Direction) -> &AtomicU64 {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// `inner`, with the length of each data frame counted on `target`.
-    pub(crate) struct Counted<B> {
-        #[pin]
-        inner: B,
-        target: Target,
-        direction: Direction,
-    }
+/// Counts the data bytes of a body going `direction` on `target`.
+#[derive(Debug)]
+pub(crate) struct CountOn {
+    pub(crate) target: Target,
+    pub(crate) direction: Direction,
 }
 
-impl<B> Counted<B> {
-    /// Counts the bytes of `inner` going `direction` on `target`.
-    pub(crate) fn new(inner: B, target: Target, direction: Direction) -> Counted<B> {
-        Counted {
-            inner,
-            target,
-            direction,
+impl OnData for CountOn {
+    fn on_data(&mut self, len: u64) {
+        for counters in self.target.counters() {
+            Counters::add(counter(counters, self.direction), len);
         }
-    }
-}
-
-impl<B: Body<Data = Bytes>> Body for Counted<B> {
-    type Data = Bytes;
-    type Error = B::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
-        let this = self.project();
-        let frame = ready!(this.inner.poll_frame(cx));
-        if let Some(Ok(frame)) = &frame {
-            if let Some(data) = frame.data_ref() {
-                let n = u64::try_from(data.remaining()).unwrap_or(u64::MAX);
-                for counters in this.target.counters() {
-                    Counters::add(counter(counters, *this.direction), n);
-                }
-            }
-        }
-        Poll::Ready(frame)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
     }
 }
 

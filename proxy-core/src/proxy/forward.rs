@@ -10,8 +10,9 @@
 //! `wretr` of the backend and of the server that failed, each move in their `wredis`; every
 //! outcome is reported to the server's passive observation (`observe`).
 
+use super::body::Observed;
 use super::body::{empty_body, Guarded};
-use super::counted::{Counted, Direction, Target, TimesOnDrop};
+use super::counted::{CountOn, Direction, Target, TimesOnDrop};
 use super::cut::{CutWatch, Cuttable};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
@@ -71,10 +72,12 @@ pub(crate) async fn forward(
             backend: Arc::clone(backend),
             server: Arc::clone(&server),
         };
-        let upstream_body = box_body(Counted::new(
+        let upstream_body = box_body(Observed::new(
             body.take().unwrap_or_else(empty_body),
-            target.clone(),
-            Direction::ToServer,
+            CountOn {
+                target: target.clone(),
+                direction: Direction::ToServer,
+            },
         ));
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sending = Instant::now();
@@ -109,7 +112,8 @@ pub(crate) async fn forward(
                     return Ok(response.map(|body| {
                         let body = Cuttable::new(body, &server);
                         let body = Guarded::new(body, (slot, times));
-                        box_body(Counted::new(body, target, Direction::ToClient))
+                        let direction = Direction::ToClient;
+                        box_body(Observed::new(body, CountOn { target, direction }))
                     }));
                 }
                 tracing::debug!(backend = backend.name(), server = %server.name, status, retry, "retrying after this status");

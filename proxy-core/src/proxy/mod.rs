@@ -140,7 +140,7 @@ where
             Ok(match pending {
                 Some(pending) => {
                     let trace = trace.unwrap_or_else(trace::Trace::unrouted);
-                    response.map(|body| box_body(logged::Logged::new(body, status, trace, pending)))
+                    response.map(|body| box_body(logged::logged(body, status, trace, pending)))
                 }
                 None => response,
             })
