@@ -50,43 +50,21 @@ fn backend(
     weights: &str,
     disabled: Option<&str>,
 ) -> Backend {
-    let servers = weights
+    let backend = Backend::builder("be_parity")
+        .balance(balance)
+        .hash_type(hash_type);
+    weights
         .split(',')
-        .enumerate()
-        .map(|(i, weight)| {
-            let name = format!("s{}", i + 1);
-            let port = 17101 + i as u16;
-            Server {
-                disabled: disabled == Some(name.as_str()),
-                name,
-                id: i as u32 + 1,
-                addr: ([127, 0, 0, 1], port).into(),
-                addr_spec: format!("127.0.0.1:{port}"),
-                weight: weight.parse().unwrap(),
-                backup: false,
-                maxconn: None,
-                maxqueue: None,
-                check: Default::default(),
-            }
+        .zip(1u16..)
+        .fold(backend, |backend, (weight, n)| {
+            let name = format!("s{n}");
+            let server = Server::builder(&name, ([127, 0, 0, 1], 17100 + n).into())
+                .weight(weight.parse().unwrap())
+                .disabled(disabled == Some(name.as_str()));
+            backend.server_with(server)
         })
-        .collect();
-    Backend {
-        name: "be_parity".into(),
-        balance,
-        hash_type,
-        servers,
-        timeouts: Default::default(),
-        retries: 3,
-        retry_on: Default::default(),
-        redispatch: None,
-        allbackups: false,
-        acls: Vec::new(),
-        request_rules: Vec::new(),
-        response_rules: Vec::new(),
-        http: Default::default(),
-        health_check: None,
-        logging: Default::default(),
-    }
+        .build()
+        .unwrap()
 }
 
 /// A backend's live server states and its balancer.

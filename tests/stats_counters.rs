@@ -159,12 +159,12 @@ fn lastsess_and_the_backend_s_down_history_follow_its_servers() {
 
     let backend = proxy.backend("be");
     for server in backend.servers() {
-        backend.set_admin_state(&server, AdminState::Maint);
+        backend.set_admin_state(server.id, AdminState::Maint);
     }
     assert_eq!(proxy.stat("be", "BACKEND", "status"), "DOWN");
     assert_eq!(number(&proxy, "BACKEND", "chkdown"), 1);
     assert!(number(&proxy, "BACKEND", "lastchg") < 5);
-    backend.set_admin_state(&proxy.server("be", "web1"), AdminState::Ready);
+    backend.set_admin_state(proxy.server("be", "web1").id, AdminState::Ready);
     assert_eq!(proxy.stat("be", "BACKEND", "status"), "UP");
     assert_eq!(number(&proxy, "BACKEND", "chkdown"), 1);
     assert!((0..5).contains(&number(&proxy, "BACKEND", "downtime")));

@@ -1,26 +1,28 @@
 //! Serving a loaded configuration: build the proxy, bind, log the addresses, run until a signal.
 
 use switchyard_core::model::Config;
-use switchyard_core::{Listeners, Proxy};
+use switchyard_core::{BackgroundHandle, Listeners, Proxy};
 use tracing::info;
 
 /// Build the proxy from `config`, bind every frontend and start the background work (health
-/// checks) on the runtime; logs each listening address.
-pub(crate) async fn bind(config: Config) -> anyhow::Result<Listeners> {
+/// checks) on the runtime; logs each listening address. The work stops when the returned handle
+/// is dropped.
+pub(crate) async fn bind(config: Config) -> anyhow::Result<(Listeners, BackgroundHandle)> {
     crate::privileges::check(&config.global).map_err(anyhow::Error::msg)?;
     let proxy = Proxy::from_config(config).map_err(flatten)?;
     let listeners = proxy.bind().await.map_err(flatten)?;
-    tokio::spawn(proxy.background());
+    let background = proxy.background().spawn();
     for (frontend, addr) in listeners.local_addrs() {
         info!("frontend '{frontend}' listening on http://{addr}");
     }
-    Ok(listeners)
+    Ok((listeners, background))
 }
 
 /// Serve `config` until SIGINT or SIGTERM, then stop gracefully.
 pub(crate) async fn run(config: Config) -> anyhow::Result<()> {
-    let listeners = bind(config).await?;
+    let (listeners, background) = bind(config).await?;
     listeners.serve(shutdown_signal()).await.map_err(flatten)?;
+    background.shutdown().await;
     info!("stopped");
     Ok(())
 }

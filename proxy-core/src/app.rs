@@ -4,11 +4,10 @@ use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
 use crate::health::HealthChecks;
 use crate::log::{AccessLog, Logs};
-use crate::proxy::{BackendPlan, FrontendPlan, ProxyLayer};
-use crate::runtime::Runtime;
-use crate::tasks::Tasks;
-use crate::{config, model, Error};
-use std::future::Future;
+use crate::proxy::{BackendPlan, Client, FrontendPlan, ProxyLayer};
+use crate::runtime::{FrontendState, Runtime};
+use crate::tasks::{Background, Tasks};
+use crate::{config, model, Error, ProxyHandle};
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -28,6 +27,9 @@ pub struct Proxy {
     config: Arc<model::Config>,
     runtime: Arc<Runtime>,
     layers: Vec<(String, ProxyLayer)>,
+    backends: Arc<[BackendPlan]>,
+    /// The model every [`ProxyHandle`] applies changes to.
+    live_model: Arc<std::sync::Mutex<Arc<model::Config>>>,
     logs: Arc<Logs>,
     health: HealthChecks,
 }
@@ -68,10 +70,13 @@ impl Proxy {
             })
             .collect::<Result<_, Error>>()?;
         let health = HealthChecks::compile(&config, &runtime)?;
+        let config = Arc::new(config);
         Ok(Proxy {
-            config: Arc::new(config),
+            live_model: Arc::new(std::sync::Mutex::new(Arc::clone(&config))),
+            config,
             runtime,
             layers,
+            backends,
             logs,
             health,
         })
@@ -102,6 +107,34 @@ impl Proxy {
         &self.runtime
     }
 
+    /// A load-balanced client for the servers of backend `backend` (see [`Client`]), or `None`
+    /// when there is no such backend. It shares the backend's live state, health checks,
+    /// counters and connection pool with the proxy's frontends.
+    pub fn client(&self, backend: &str) -> Option<Client> {
+        let frontend = model::Frontend::builder(backend)
+            .default_backend(backend)
+            .build()
+            .ok()?;
+        // The client is not a configured frontend: its own counters are not shown in the
+        // stats (the backend's and servers' are) and it writes no access log.
+        let global = Arc::clone(self.runtime.global_limit());
+        let state = FrontendState::from_model(&frontend, 0, global);
+        let plan = FrontendPlan::compile(
+            &frontend,
+            None,
+            Arc::new(state),
+            Arc::clone(&self.runtime),
+            Arc::clone(&self.backends),
+        )
+        .ok()?;
+        Some(Client::new(Arc::new(plan)))
+    }
+
+    /// A cloneable handle to change the live servers from code (see [`ProxyHandle`]).
+    pub fn handle(&self) -> ProxyHandle {
+        ProxyHandle::new(Arc::clone(&self.runtime), Arc::clone(&self.live_model))
+    }
+
     /// The data path of the frontend called `frontend`, to put in front of an application's
     /// own service, which receives the requests no rule routes.
     ///
@@ -123,17 +156,18 @@ impl Proxy {
 
     /// The proxy's background work as one future: the health checks of every server with
     /// `check` and the access-log writer (the stats sockets are served by
-    /// [`Listeners::serve`], since binding them must fail at start). Nothing runs until it is polled; spawn it once,
-    /// next to serving the listeners. It never completes while there is work to do.
+    /// [`Listeners::serve`], since binding them must fail at start). Nothing runs until it is
+    /// polled: [`Background::spawn`] it next to serving the data path and keep the handle
+    /// (dropping it stops the work). It never completes while there is work to do.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), switchyard_core::Error> {
     /// let proxy = switchyard_core::Proxy::from_config_file("haproxy.cfg")?;
-    /// tokio::spawn(proxy.background());
+    /// let _background = proxy.background().spawn();
     /// proxy.bind().await?.serve(std::future::pending()).await
     /// # }
     /// ```
-    pub fn background(&self) -> impl Future<Output = ()> + Send + 'static {
+    pub fn background(&self) -> Background {
         let mut tasks = Tasks::default();
         tasks.push(self.health.run());
         if let Some(writer) = self.logs.writer() {

@@ -9,23 +9,27 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backend;
+pub mod balancers;
 mod binary;
 mod cli;
 mod cli_setup;
 mod client;
 mod embedded;
+pub mod generate;
 mod load;
 mod process;
 mod raw_backend;
 
 pub use backend::{Backend, BackendOptions, RecordedRequest};
-pub use binary::switchyard_bin;
+pub use binary::{example_bin, switchyard_bin};
 pub use cli::{CliAddr, Interactive};
 pub use cli_setup::{parse_stat, CliSetup};
 pub use client::{get, raw_exchange, send, Reply, RequestSpec};
 pub use embedded::EmbeddedProxy;
 pub use load::{Load, LoadReport};
-pub use process::{free_port, run_to_exit, wait_for_port, wait_until, ProxyProcess};
+pub use process::{
+    free_port, run_program_to_exit, run_to_exit, wait_for_port, wait_until, ProxyProcess,
+};
 pub use raw_backend::RawBackend;
 
 /// A `defaults` section for test configs: HTTP mode and short timeouts, so failures show fast.

@@ -182,7 +182,15 @@ impl Drop for ProxyProcess {
 /// Run `switchyard <args>` to completion (at most 20 s, then it is killed and the test fails)
 /// and return its exit status, stdout and stderr.
 pub fn run_to_exit<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
-    let mut child = Command::new(switchyard_bin())
+    run_program_to_exit(switchyard_bin(), args)
+}
+
+/// Runs `program` with `args` to completion (at most 20 s) and returns its output.
+pub fn run_program_to_exit<S: AsRef<std::ffi::OsStr>>(
+    program: &std::path::Path,
+    args: &[S],
+) -> std::process::Output {
+    let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -195,7 +203,8 @@ pub fn run_to_exit<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Outpu
             let _ = child.kill();
             let output = child.wait_with_output().unwrap();
             panic!(
-                "switchyard still running after 20 s; stderr:\n{}",
+                "{} still running after 20 s; stderr:\n{}",
+                program.display(),
                 String::from_utf8_lossy(&output.stderr)
             );
         }

@@ -1,7 +1,7 @@
 //! Commands that add, remove or stop servers at run time: `add server`, `del server`,
 //! `shutdown sessions server`, `enable health` and `disable health`. They call the runtime's
-//! operations ([`crate::runtime::Runtime::add_server`] and friends) and answer with HAProxy's
-//! wording.
+//! operations (`BackendState::add_server`/`remove_server`, shared with
+//! [`crate::ProxyHandle`]) and answer with HAProxy's wording.
 
 use super::commands::Reply;
 use super::servers::find;
@@ -11,7 +11,8 @@ use crate::model;
 
 /// `add server <bk>/<srv> <addr>:<port> [weight <w>] [backup] [maxconn <n>] [id <n>] ...`:
 /// the options are those of a `server` line, parsed by the configuration parser; no
-/// `default-server` applies and the server starts in maintenance, as in HAProxy.
+/// `default-server` applies and the server starts in maintenance, as in HAProxy (`check` is
+/// refused: added servers are not checked yet).
 pub(crate) fn add_server(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let Some((backend, name)) = words.get(2).and_then(|s| s.split_once('/')) else {
         return Reply::line("Require 'backend/server'.");
@@ -20,13 +21,20 @@ pub(crate) fn add_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
         Ok(server) => server,
         Err(message) => return Reply::line(message),
     };
-    match shared.runtime.add_server(backend, server) {
+    let Some(backend) = shared.runtime.backend(backend) else {
+        return Reply::line("No such backend.");
+    };
+    if server.check.enabled {
+        return Reply::line("'check' is not supported yet on a server added at run time.");
+    }
+    match backend.add_server(&server) {
         Ok(_) => Reply::line("New server registered."),
         Err(error) => Reply::line(error.to_string()),
     }
 }
 
-/// The server `name` with `args` (address then options), as a `server` line would give it.
+/// The server `name` with `args` (address then options), as a `server` line would give it; id
+/// 0 unless `id` is given, so that the backend picks the next free one.
 fn parse_server(name: &str, args: &[&str]) -> Result<model::Server, String> {
     if name.is_empty() || args.is_empty() {
         return Err("'add server' expects '<backend>/<server> <address>:<port> [options]'.".into());
@@ -51,7 +59,6 @@ fn parse_server(name: &str, args: &[&str]) -> Result<model::Server, String> {
     if !args.contains(&"id") {
         server.id = 0;
     }
-    server.disabled = true;
     Ok(server)
 }
 
@@ -60,7 +67,10 @@ pub(crate) fn del_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
     let Some((backend, name)) = words.get(2).and_then(|s| s.split_once('/')) else {
         return Reply::line("Require 'backend/server'.");
     };
-    match shared.runtime.remove_server(backend, name) {
+    let Some(backend) = shared.runtime.backend(backend) else {
+        return Reply::line("No such backend.");
+    };
+    match backend.remove_server(name) {
         Ok(()) => Reply::line("Server deleted."),
         Err(error) => Reply::line(error.to_string()),
     }
@@ -99,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn added_servers_take_server_line_options_and_start_in_maintenance() {
+    fn added_servers_take_server_line_options() {
         let server = parse_server("web9", &["127.0.0.1:8080", "weight", "7", "backup"]);
         let server = server.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(server.addr.port(), 8080);

@@ -41,14 +41,14 @@ macro_rules! try_reply {
 /// `disable server <bk>/<srv>`.
 pub(crate) fn disable(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    backend.set_admin_state(&server, AdminState::Maint);
+    backend.set_admin_state(server.id, AdminState::Maint);
     Reply::done()
 }
 
 /// `enable server <bk>/<srv>`.
 pub(crate) fn enable(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    backend.set_admin_state(&server, AdminState::Ready);
+    backend.set_admin_state(server.id, AdminState::Ready);
     Reply::done()
 }
 
@@ -71,7 +71,7 @@ pub(crate) fn set_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
 fn apply_weight(backend: &BackendState, server: &ServerState, value: Option<&str>) -> Reply {
     match parse_weight(value, server.initial_weight) {
         Ok(weight) => {
-            backend.set_weight(server, weight);
+            backend.set_weight(server.id, weight);
             Reply::done()
         }
         Err(message) => Reply::Text(message.to_owned()),
@@ -125,7 +125,7 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
                     )
                 }
             };
-            backend.set_admin_state(&server, state);
+            backend.set_admin_state(server.id, state);
             Reply::done()
         }
         Some("health") => match value {
@@ -136,7 +136,7 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
                         .lock_check()
                         .record_change(up, tokio::time::Instant::now());
                 }
-                backend.set_up(&server, up);
+                backend.set_up(server.id, up);
                 Reply::done()
             }
             _ => Reply::line("'set server <srv> health' expects 'up' or 'down'."),

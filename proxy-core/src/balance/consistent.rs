@@ -4,6 +4,10 @@
 //! point `i` sitting at `avalanche(id x 4096 + i)`, where `id` is the server's numeric id. A
 //! key goes to the nearest point in either direction, wrapping around; on a tie the point below
 //! the key wins. Removing a server removes only its points, so only its keys move.
+//!
+//! HAProxy walks an ebtree; here the points are a sorted array with a bucket index on the key's
+//! top bits (about one point per bucket), so a lookup is a table read and a search over a
+//! bucket's few points instead of a binary search over the whole ring.
 
 use super::group::Group;
 use super::hash::avalanche;
@@ -19,6 +23,11 @@ pub(crate) struct Ring {
     positions: Vec<u32>,
     /// The member index owning each point, aligned with `positions`.
     slots: Vec<u32>,
+    /// `buckets[b]` is the first point at or above `b << shift`; one more entry holds the
+    /// number of points.
+    buckets: Vec<u32>,
+    /// How far a key is shifted right to give its bucket.
+    shift: u32,
 }
 
 impl Ring {
@@ -33,9 +42,32 @@ impl Ring {
         // A stable sort keeps equal positions in declaration order, the order in which HAProxy
         // inserts them into its tree.
         points.sort_by_key(|&(position, _)| position);
+        Ring::from_sorted(
+            points.iter().map(|&(position, _)| position).collect(),
+            points.iter().map(|&(_, index)| index).collect(),
+        )
+    }
+
+    /// The ring of sorted `positions` owned by `slots`, with its bucket index.
+    fn from_sorted(positions: Vec<u32>, slots: Vec<u32>) -> Ring {
+        // About one point per bucket, at most 2^16 buckets (256 KiB of index).
+        let bits = positions.len().next_power_of_two().trailing_zeros().min(16);
+        let shift = 32 - bits;
+        let mut buckets = Vec::with_capacity((1 << bits) + 1);
+        let mut next = 0;
+        for bucket in 0..1u64 << bits {
+            let start = bucket << shift;
+            while next < positions.len() && u64::from(positions[next]) < start {
+                next += 1;
+            }
+            buckets.push(next as u32);
+        }
+        buckets.push(positions.len() as u32);
         Ring {
-            positions: points.iter().map(|&(position, _)| position).collect(),
-            slots: points.iter().map(|&(_, index)| index).collect(),
+            positions,
+            slots,
+            buckets,
+            shift,
         }
     }
 
@@ -51,7 +83,7 @@ impl Ring {
         if len == 0 {
             return 0;
         }
-        let above = self.positions.partition_point(|&p| p < key) % len;
+        let above = self.first_at_or_above(key) % len;
         let below = above.checked_sub(1).unwrap_or(len - 1);
         let distance_below = key.wrapping_sub(self.positions[below]);
         let distance_above = self.positions[above].wrapping_sub(key);
@@ -61,6 +93,15 @@ impl Ring {
             above
         }
     }
+
+    /// The index of the first point at or above `key` (`len` when there is none).
+    fn first_at_or_above(&self, key: u32) -> usize {
+        let bucket = u64::from(key) >> self.shift;
+        let start = self.buckets[bucket as usize] as usize;
+        let end = self.buckets[bucket as usize + 1] as usize;
+        // Points before the bucket are below `key`, points after it are above.
+        start + self.positions[start..end].partition_point(|&p| p < key)
+    }
 }
 
 #[cfg(test)]
@@ -68,9 +109,25 @@ mod tests {
     use super::*;
 
     fn ring(positions: &[u32]) -> Ring {
-        Ring {
-            positions: positions.to_vec(),
-            slots: (0..positions.len() as u32).collect(),
+        Ring::from_sorted(positions.to_vec(), (0..positions.len() as u32).collect())
+    }
+
+    #[test]
+    fn the_bucket_index_finds_what_a_search_of_the_whole_ring_finds() {
+        for count in [1u32, 2, 3, 100, 1000, 70_000] {
+            let mut positions: Vec<u32> = (0..count).map(|i| avalanche(i * 7)).collect();
+            positions.sort_unstable();
+            let ring = ring(&positions);
+            let keys = (0..5000u32)
+                .map(|i| avalanche(i.wrapping_mul(2_654_435_761)))
+                .chain([0, 1, u32::MAX, positions[0], positions[positions.len() - 1]]);
+            for key in keys {
+                assert_eq!(
+                    ring.first_at_or_above(key),
+                    positions.partition_point(|&p| p < key),
+                    "{count} points, key {key}"
+                );
+            }
         }
     }
 

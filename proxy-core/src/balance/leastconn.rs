@@ -4,6 +4,10 @@
 //! or 0 when idle, and the lowest load wins. HAProxy breaks ties by tree insertion order, which
 //! rotates servers as they take and finish requests; here a shared counter rotates the server
 //! the scan starts at, so idle servers of equal weight take turns.
+//!
+//! The scan stops at the first idle server, so a pick is O(1) while some server is idle; when
+//! every server is busy it reads all of them (O(n)). HAProxy keeps servers in a tree ordered by
+//! load, updated when a request starts and ends: O(log n) in every case, at the price of a lock.
 
 use super::group::Group;
 use super::{Balancer, PickCtx};
@@ -55,6 +59,12 @@ impl Balancer for LeastConn {
                 continue;
             }
             let load = self.load(index);
+            if load == 0 {
+                // No load is lower than an idle server's, and ties go to the first one met:
+                // the rest of the scan cannot change the answer.
+                best = Some((load, index));
+                break;
+            }
             if best.map_or(true, |(lowest, _)| load < lowest) {
                 best = Some((load, index));
             }

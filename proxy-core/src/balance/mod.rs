@@ -28,6 +28,7 @@ mod static_rr;
 #[allow(clippy::unwrap_used)]
 mod properties;
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod test_support;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

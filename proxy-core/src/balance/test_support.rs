@@ -1,51 +1,25 @@
 //! Builders shared by the balancer tests: backends, server states and pick contexts.
 
 use super::PickCtx;
-use crate::model::{self, Backend, Balance, HashType};
+use crate::model::{Backend, Balance, Server};
 use crate::runtime::{ServerId, ServerState};
 use http::HeaderMap;
 use std::sync::Arc;
 
-/// A backend with one server per weight, named `s1`, `s2`... with ids 1, 2...
+/// A backend with one server per weight, named `s1`, `s2`... with ids 1, 2... on ports 17101...
 pub(crate) fn backend(balance: Balance, weights: &[u32]) -> Backend {
-    Backend {
-        name: "be".into(),
-        balance,
-        hash_type: HashType::default(),
-        servers: weights
-            .iter()
-            .enumerate()
-            .map(|(i, &weight)| server(i, weight))
-            .collect(),
-        timeouts: Default::default(),
-        retries: 3,
-        retry_on: Default::default(),
-        redispatch: None,
-        allbackups: false,
-        acls: Vec::new(),
-        request_rules: Vec::new(),
-        response_rules: Vec::new(),
-        http: Default::default(),
-        health_check: None,
-        logging: Default::default(),
-    }
-}
-
-/// Server `index` (0-based) with `weight`.
-pub(crate) fn server(index: usize, weight: u32) -> model::Server {
-    let port = 17101 + index as u16;
-    model::Server {
-        name: format!("s{}", index + 1),
-        id: index as u32 + 1,
-        addr: ([127, 0, 0, 1], port).into(),
-        addr_spec: format!("127.0.0.1:{port}"),
-        weight,
-        backup: false,
-        disabled: false,
-        maxconn: None,
-        maxqueue: None,
-        check: Default::default(),
-    }
+    weights
+        .iter()
+        .zip(1u16..)
+        .fold(
+            Backend::builder("be").balance(balance),
+            |backend, (&weight, n)| {
+                let addr = ([127, 0, 0, 1], 17100 + n).into();
+                backend.server_with(Server::builder(format!("s{n}"), addr).weight(weight))
+            },
+        )
+        .build()
+        .unwrap()
 }
 
 /// Live states for the backend's servers.

@@ -1,8 +1,8 @@
 //! HAProxy configuration language: files to a validated [`crate::model::Config`].
 //!
-//! The pipeline is HAProxy's: text is cut into words ([`lexer`]: quoting, escapes, environment
-//! variables), lines are grouped into sections ([`sections`]), and each section is validated into
-//! the model ([`validate`]: keywords, arguments, defaults inheritance, cross-references). Every
+//! The pipeline is HAProxy's: text is cut into words (`lexer`: quoting, escapes, environment
+//! variables), lines are grouped into sections (`sections`), and each section is validated into
+//! the model (`validate`: keywords, arguments, defaults inheritance, cross-references). Every
 //! problem is collected with its file and line, so one run reports them all, like `haproxy -c`.
 //!
 //! Keywords Switchyard does not implement are never silently dropped: behaviour it lacks is an

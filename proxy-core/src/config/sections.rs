@@ -143,7 +143,7 @@ fn header(kind: SectionKind, line: &Line, diags: &mut Diags) -> Option<Section> 
         }
     };
     if let Some(name) = &section.name {
-        if let Some(bad) = name.chars().find(|c| !is_name_char(*c)) {
+        if let Some(bad) = crate::model::limits::bad_name_char(name) {
             diags.error(
                 &line.span,
                 format!(
@@ -174,9 +174,4 @@ fn header(kind: SectionKind, line: &Line, diags: &mut Diags) -> Option<Section> 
         }
     }
     Some(section)
-}
-
-/// The characters HAProxy allows in proxy names.
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')
 }

@@ -16,7 +16,7 @@ use tokio::time::{sleep_until, Instant};
 /// The shortest step of a `slowstart` ramp, as in HAProxy.
 const MIN_RAMP_STEP: Duration = Duration::from_secs(1);
 
-/// One server's checker. [`Checker::run`] returns only once the server is removed.
+/// One server's checker. [`Checker::run`] returns once the server is removed.
 #[derive(Debug)]
 pub(crate) struct Checker {
     pub(crate) backend: Arc<BackendState>,
@@ -35,7 +35,8 @@ struct Running {
 }
 
 impl Checker {
-    /// Checks the server until it is removed, the first time after `first_delay`.
+    /// Checks the server until it is removed from its backend, the first time after
+    /// `first_delay`.
     pub(crate) async fn run(self: Arc<Self>, first_delay: Duration) {
         let mut state = Running {
             machine: RiseFall::new(self.settings.rise, self.settings.fall),
@@ -43,13 +44,10 @@ impl Checker {
             epoch: self.server.checks_epoch(),
         };
         let mut next = Instant::now() + first_delay;
-        loop {
+        while !self.server.is_removed() {
             let ramp_step = state.ramp.map(|(_, step)| step);
             tokio::select! {
                 () = sleep_until(next) => {
-                    if self.server.is_removed() {
-                        return;
-                    }
                     let epoch = self.server.checks_epoch();
                     if epoch != state.epoch {
                         // `disable health` made the server UP; checks start over from there.
@@ -146,7 +144,7 @@ impl Checker {
         let now = Instant::now();
         state.ramp = ramping.then(|| (now, now + self.ramp_step()));
         self.server.set_ramp(if ramping { 0 } else { 1000 });
-        self.backend.set_up(&self.server, up);
+        self.backend.set_up(self.server.id, up);
         metrics::counter!(
             "switchyard_server_state_changes_total",
             "backend" => self.backend.name().to_string(),

@@ -10,13 +10,16 @@
 
 mod acl;
 mod backend;
+pub mod builder;
 mod frontend;
 mod global;
 mod health;
+pub mod limits;
 mod rules;
 
 pub use acl::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern};
 pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, UriHashOptions};
+pub use builder::{BackendBuilder, BuildError, ConfigBuilder, FrontendBuilder, ServerBuilder};
 pub use frontend::{Bind, Frontend, StatsPage};
 pub use global::{
     Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr, SYSLOG_FACILITIES,
@@ -24,8 +27,8 @@ pub use global::{
 };
 pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};
 pub use rules::{
-    ConnMode, FormatPart, ForwardFor, HttpOptions, LogFormat, RequestAction, RequestRule,
-    ResponseAction, ResponseRule, UseBackend,
+    ConnMode, FormatPart, ForwardFor, HeaderAction, HttpOptions, LogFormat, RequestAction,
+    RequestRule, ResponseRule, UseBackend,
 };
 
 use serde::{Deserialize, Serialize};

@@ -21,30 +21,37 @@ pub struct RequestRule {
     pub condition: Option<Condition>,
 }
 
-/// An `http-request` action.
+/// A header change, the part of `http-request` and `http-response` they share.
 ///
-/// Header values are HAProxy log-format strings (see [`LogFormat`]).
+/// Values are HAProxy log-format strings (see [`LogFormat`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RequestAction {
+pub enum HeaderAction {
     /// `set-header <name> <fmt>`: replace every value of the header with one value.
-    SetHeader {
+    Set {
         /// Header name.
         name: String,
         /// Value, as a log-format string.
         value: LogFormat,
     },
     /// `add-header <name> <fmt>`: add one more value.
-    AddHeader {
+    Add {
         /// Header name.
         name: String,
         /// Value, as a log-format string.
         value: LogFormat,
     },
     /// `del-header <name>`: remove every value.
-    DelHeader {
+    Del {
         /// Header name.
         name: String,
     },
+}
+
+/// An `http-request` action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestAction {
+    /// `set-header`, `add-header` or `del-header`.
+    Header(HeaderAction),
     /// `deny [deny_status <code>]`: refuse the request. Default status is 403.
     Deny {
         /// The status sent to the client.
@@ -67,34 +74,10 @@ pub enum RequestAction {
 /// One `http-response <action> [...] [if|unless <cond>]` rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseRule {
-    /// What to do.
-    pub action: ResponseAction,
+    /// What to do (`set-header`, `add-header` or `del-header`).
+    pub action: HeaderAction,
     /// When to do it (request fetches are evaluated on the request). `None`: always.
     pub condition: Option<Condition>,
-}
-
-/// An `http-response` action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ResponseAction {
-    /// `set-header <name> <fmt>`.
-    SetHeader {
-        /// Header name.
-        name: String,
-        /// Value, as a log-format string.
-        value: LogFormat,
-    },
-    /// `add-header <name> <fmt>`.
-    AddHeader {
-        /// Header name.
-        name: String,
-        /// Value, as a log-format string.
-        value: LogFormat,
-    },
-    /// `del-header <name>`.
-    DelHeader {
-        /// Header name.
-        name: String,
-    },
 }
 
 /// HTTP options of a proxy (`option forwardfor`, connection mode).

@@ -6,6 +6,7 @@
 use super::error::error_response;
 use super::forward::forward;
 use super::headers::strip_hop_by_hop;
+use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
 use super::{box_body, full_body, ClientAddr, ProxyBody};
@@ -21,6 +22,7 @@ use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
 use http_body::Body;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
@@ -99,7 +101,8 @@ where
         headers: &parts.headers,
     };
     let close_upstream = conn_mode != ConnMode::KeepAlive;
-    let mut response = match forward(
+    let span = metrics::request_span(backend.name(), &parts);
+    let forwarded = forward(
         backend,
         backend_plan,
         &parts,
@@ -108,8 +111,9 @@ where
         close_upstream,
         &mut trace,
     )
-    .await
-    {
+    .instrument(span)
+    .await;
+    let mut response = match forwarded {
         Ok(mut response) => {
             strip_hop_by_hop(response.headers_mut());
             if let Some(head) = &head {
@@ -127,6 +131,7 @@ where
         }
     };
     backend.counters.count_response(response.status().as_u16());
+    metrics::backend_response(backend.name(), response.status().as_u16());
     if conn_mode == ConnMode::Close {
         response
             .headers_mut()

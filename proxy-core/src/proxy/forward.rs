@@ -67,6 +67,7 @@ pub(crate) async fn forward(
     let mut retry = 0;
     loop {
         let server = Arc::clone(slot.server());
+        super::metrics::record_server(&server.name);
         trace.server = Some(Arc::clone(&server));
         let target = Target {
             backend: Arc::clone(backend),
@@ -99,6 +100,7 @@ pub(crate) async fn forward(
             Ok(response) => {
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
+                super::metrics::server_response(backend.name(), &server.name, status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
                     let response_time = sending.elapsed();
                     trace.response = Some(response_time);

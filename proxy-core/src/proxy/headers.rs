@@ -4,23 +4,23 @@
 //! field it names, plus `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`
 //! and `Upgrade`. Each side's framing is then chosen by hyper for its own connection.
 
-use http::header::{HeaderMap, HeaderName, CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
+use http::header::{HeaderMap, CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
 
 /// The connection-specific fields removed in both directions, besides those `Connection` names.
 const HOP_BY_HOP: [&str; 2] = ["keep-alive", "proxy-connection"];
 
-/// Removes every connection-specific field from `headers`.
+/// Removes every connection-specific field from `headers`, allocating nothing.
 pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    // Names listed in `Connection` are removed first, before `Connection` itself goes.
-    let named: Vec<HeaderName> = headers
-        .get_all(CONNECTION)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|list| list.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in named {
-        headers.remove(name);
+    // Names listed in `Connection` are removed first, before `Connection` itself goes. Each value
+    // is cloned (a reference count, not a copy) so the map can change while its list is read.
+    let mut index = 0;
+    while let Some(value) = headers.get_all(CONNECTION).iter().nth(index).cloned() {
+        index += 1;
+        let Ok(list) = value.to_str() else { continue };
+        for name in list.split(',').map(str::trim) {
+            // A name that is not a valid field name matches nothing and is skipped.
+            headers.remove(name);
+        }
     }
     for name in [CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE] {
         headers.remove(name);
@@ -45,6 +45,18 @@ mod tests {
         headers.insert(TE, HeaderValue::from_static("trailers"));
         headers.insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
         headers.insert(UPGRADE, HeaderValue::from_static("h2c"));
+        headers.insert("x-kept", HeaderValue::from_static("yes"));
+        strip_hop_by_hop(&mut headers);
+        assert_eq!(headers.len(), 1);
+        assert_eq!(headers["x-kept"], "yes");
+    }
+
+    #[test]
+    fn every_connection_line_counts_and_odd_names_are_skipped() {
+        let mut headers = HeaderMap::new();
+        headers.append(CONNECTION, HeaderValue::from_static("close, , bad name"));
+        headers.append(CONNECTION, HeaderValue::from_static("X-One"));
+        headers.insert("x-one", HeaderValue::from_static("1"));
         headers.insert("x-kept", HeaderValue::from_static("yes"));
         strip_hop_by_hop(&mut headers);
         assert_eq!(headers.len(), 1);

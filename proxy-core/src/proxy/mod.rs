@@ -20,6 +20,7 @@
 //! and `option forwardfor` adds no header.
 
 mod body;
+mod client;
 mod counted;
 mod cut;
 mod dispatch;
@@ -27,6 +28,7 @@ mod error;
 mod forward;
 mod headers;
 mod logged;
+mod metrics;
 mod plan;
 mod queue;
 #[cfg(test)]
@@ -35,6 +37,7 @@ mod tests;
 mod trace;
 
 pub use body::{box_body, BoxError, ProxyBody};
+pub use client::Client;
 
 pub(crate) use body::{full_body, Guarded};
 pub(crate) use dispatch::unrouted_response;
@@ -123,27 +126,44 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let plan = Arc::clone(&self.plan);
         let fallback = self.fallback.clone();
-        Box::pin(async move {
-            let counters = &plan.frontend.counters;
-            counters.count_request();
-            let pending = plan
-                .access_log
-                .as_ref()
-                .map(|_| logged::Pending::of(&plan, &request));
-            let mut response = match dispatch(&plan, request).await {
-                Dispatch::Answered(response) => response,
-                Dispatch::Unrouted(request) => fallback.oneshot(request).await?.map(box_body),
-            };
-            let status = response.status().as_u16();
-            counters.count_response(status);
-            let trace = response.extensions_mut().remove::<trace::Trace>();
-            Ok(match pending {
-                Some(pending) => {
-                    let trace = trace.unwrap_or_else(trace::Trace::unrouted);
-                    response.map(|body| box_body(logged::logged(body, status, trace, pending)))
-                }
-                None => response,
-            })
-        })
+        Box::pin(serve(plan, request, move |request| async move {
+            Ok(fallback.oneshot(request).await?.map(box_body))
+        }))
     }
+}
+
+/// One request through a frontend, for [`ProxyService`] and [`Client`]: counted on the
+/// frontend, dispatched, handed to `unrouted` when no backend takes it, and logged once its
+/// response body is finished when the frontend has an access log.
+async fn serve<B, U, F, E>(
+    plan: Arc<FrontendPlan>,
+    request: Request<B>,
+    unrouted: U,
+) -> Result<Response<ProxyBody>, E>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+    U: FnOnce(Request<B>) -> F,
+    F: std::future::Future<Output = Result<Response<ProxyBody>, E>>,
+{
+    let counters = &plan.frontend.counters;
+    counters.count_request();
+    let pending = plan
+        .access_log
+        .as_ref()
+        .map(|_| logged::Pending::of(&plan, &request));
+    let mut response = match dispatch(&plan, request).await {
+        Dispatch::Answered(response) => response,
+        Dispatch::Unrouted(request) => unrouted(request).await?,
+    };
+    let status = response.status().as_u16();
+    counters.count_response(status);
+    let trace = response.extensions_mut().remove::<trace::Trace>();
+    Ok(match pending {
+        Some(pending) => {
+            let trace = trace.unwrap_or_else(trace::Trace::unrouted);
+            response.map(|body| box_body(logged::logged(body, status, trace, pending)))
+        }
+        None => response,
+    })
 }

@@ -10,7 +10,7 @@ use super::condition::{compile_guard, guard_holds};
 use super::log_format::ValueFormat;
 use super::sample::header_name;
 use super::{Acls, CompiledCondition, RequestInfo, RoutingError};
-use crate::model::{LogFormat, RequestAction, RequestRule, ResponseAction, ResponseRule};
+use crate::model::{HeaderAction, RequestAction, RequestRule, ResponseRule};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use std::net::SocketAddr;
@@ -54,13 +54,7 @@ impl RequestRules {
             .iter()
             .map(|rule| {
                 let step = match &rule.action {
-                    RequestAction::SetHeader { name, value } => {
-                        RequestStep::Edit(HeaderEdit::set(name, value)?)
-                    }
-                    RequestAction::AddHeader { name, value } => {
-                        RequestStep::Edit(HeaderEdit::add(name, value)?)
-                    }
-                    RequestAction::DelHeader { name } => RequestStep::Edit(HeaderEdit::del(name)?),
+                    RequestAction::Header(header) => RequestStep::Edit(HeaderEdit::of(header)?),
                     RequestAction::Deny { status } => deny_response(*status)?,
                     RequestAction::UsePrometheusExporter => RequestStep::Prometheus,
                     RequestAction::Return {
@@ -132,11 +126,7 @@ impl ResponseRules {
         let rules = rules
             .iter()
             .map(|rule| {
-                let edit = match &rule.action {
-                    ResponseAction::SetHeader { name, value } => HeaderEdit::set(name, value)?,
-                    ResponseAction::AddHeader { name, value } => HeaderEdit::add(name, value)?,
-                    ResponseAction::DelHeader { name } => HeaderEdit::del(name)?,
-                };
+                let edit = HeaderEdit::of(&rule.action)?;
                 Ok((compile_guard(rule.condition.as_ref(), acls)?, edit))
             })
             .collect::<Result<_, RoutingError>>()?;
@@ -182,24 +172,19 @@ enum Change {
 }
 
 impl HeaderEdit {
-    fn set(name: &str, value: &LogFormat) -> Result<HeaderEdit, RoutingError> {
+    fn of(action: &HeaderAction) -> Result<HeaderEdit, RoutingError> {
+        let (name, kind) = match action {
+            HeaderAction::Set { name, value } => {
+                (name, EditKind::Set(ValueFormat::compile(value)?))
+            }
+            HeaderAction::Add { name, value } => {
+                (name, EditKind::Add(ValueFormat::compile(value)?))
+            }
+            HeaderAction::Del { name } => (name, EditKind::Del),
+        };
         Ok(HeaderEdit {
             name: header_name(name)?,
-            kind: EditKind::Set(ValueFormat::compile(value)?),
-        })
-    }
-
-    fn add(name: &str, value: &LogFormat) -> Result<HeaderEdit, RoutingError> {
-        Ok(HeaderEdit {
-            name: header_name(name)?,
-            kind: EditKind::Add(ValueFormat::compile(value)?),
-        })
-    }
-
-    fn del(name: &str) -> Result<HeaderEdit, RoutingError> {
-        Ok(HeaderEdit {
-            name: header_name(name)?,
-            kind: EditKind::Del,
+            kind,
         })
     }
 

@@ -1,7 +1,7 @@
 //! `http-request` and `http-response` rules as a client and a server would see them.
 
 use super::*;
-use crate::model::{self, AclTerm, Condition, Fetch, FormatPart, Matcher, Pattern};
+use crate::model::{self, AclTerm, Condition, Fetch, FormatPart, LogFormat, Matcher, Pattern};
 use crate::routing::test_support::Req;
 
 fn acls() -> Acls {
@@ -32,17 +32,17 @@ fn rule(action: RequestAction, condition: Option<Condition>) -> RequestRule {
 }
 
 fn set(name: &str, value: LogFormat) -> RequestAction {
-    RequestAction::SetHeader {
+    RequestAction::Header(HeaderAction::Set {
         name: name.into(),
         value,
-    }
+    })
 }
 
 fn add(name: &str, value: LogFormat) -> RequestAction {
-    RequestAction::AddHeader {
+    RequestAction::Header(HeaderAction::Add {
         name: name.into(),
         value,
-    }
+    })
 }
 
 fn run(rules: Vec<RequestRule>, req: &mut Req) -> RuleVerdict {
@@ -91,9 +91,9 @@ fn del_header_removes_every_value() {
     let mut req = Req::get("/")
         .header("x-secret", "1")
         .header("x-secret", "2");
-    let del = RequestAction::DelHeader {
+    let del = RequestAction::Header(HeaderAction::Del {
         name: "X-Secret".into(),
-    };
+    });
     run(vec![rule(del, None)], &mut req);
     assert!(!req.parts.headers.contains_key("x-secret"));
 }
@@ -279,7 +279,7 @@ fn unknown_acl_in_a_rule_fails_to_compile() {
     assert!(matches!(result, Err(RoutingError::UnknownAcl { .. })));
 }
 
-fn response_rule(action: ResponseAction, condition: Option<Condition>) -> ResponseRule {
+fn response_rule(action: HeaderAction, condition: Option<Condition>) -> ResponseRule {
     ResponseRule { action, condition }
 }
 
@@ -288,14 +288,14 @@ fn response_rules_edit_headers_with_conditions_on_the_request() {
     let rules = ResponseRules::compile(
         &[
             response_rule(
-                ResponseAction::SetHeader {
+                HeaderAction::Set {
                     name: "Cache-Control".into(),
                     value: LogFormat::literal("no-store"),
                 },
                 when("is_admin"),
             ),
             response_rule(
-                ResponseAction::AddHeader {
+                HeaderAction::Add {
                     name: "X-Served-Path".into(),
                     value: LogFormat {
                         parts: vec![FormatPart::Sample(Fetch::Path)],
@@ -304,7 +304,7 @@ fn response_rules_edit_headers_with_conditions_on_the_request() {
                 None,
             ),
             response_rule(
-                ResponseAction::DelHeader {
+                HeaderAction::Del {
                     name: "Server".into(),
                 },
                 None,

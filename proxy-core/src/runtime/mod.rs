@@ -8,20 +8,21 @@
 mod backend;
 mod check;
 mod counters;
-mod dynamic;
+pub mod diff;
 mod frontend;
 mod limit;
+mod membership;
 mod observe;
 mod rate;
 mod server;
 mod timing;
 
-pub use backend::{BackendState, RemoveError};
+pub use backend::BackendState;
 pub use check::{CheckInfo, CheckStatus};
 pub use counters::Counters;
-pub use dynamic::AddServerError;
 pub use frontend::{CapturedError, FrontendState, SessionInfo, SessionMark};
 pub use limit::{ConnLimit, ConnPermit};
+pub use membership::MembershipError;
 pub use observe::Outcome;
 pub use rate::Rate;
 pub use server::{AdminState, ServerId, ServerSlot, ServerState};

@@ -73,6 +73,8 @@ pub struct ServerState {
     pub counters: Counters,
     /// Whether health checks run for this server (the `check` keyword).
     pub checked: bool,
+    /// Set once the server is removed from its backend.
+    removed: AtomicBool,
     /// Slow-start progress in thousandths of the full weight (1000 when not ramping).
     ramp: AtomicU32,
     check: Mutex<CheckInfo>,
@@ -81,8 +83,6 @@ pub struct ServerState {
     checks_enabled: AtomicBool,
     /// Bumped by every `disable health` / `enable health`.
     checks_epoch: AtomicU64,
-    /// Set once `del server` removed it from its backend.
-    removed: AtomicBool,
     /// Bumped, then `sessions_cut` notified, by `shutdown sessions server`.
     cut_generation: AtomicU64,
     sessions_cut: Arc<Notify>,
@@ -112,12 +112,12 @@ impl ServerState {
             picked: AtomicU64::new(0),
             counters: Counters::default(),
             checked: server.check.enabled,
+            removed: AtomicBool::new(false),
             ramp: AtomicU32::new(FULL_RAMP),
             check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
             observer: Observer::new(server.check.observe, server.check.error_limit),
             checks_enabled: AtomicBool::new(server.check.enabled),
             checks_epoch: AtomicU64::new(0),
-            removed: AtomicBool::new(false),
             cut_generation: AtomicU64::new(0),
             sessions_cut: Arc::new(Notify::new()),
             model: server.clone(),
@@ -127,16 +127,6 @@ impl ServerState {
     /// The settings it was configured (or added) with.
     pub fn model(&self) -> &model::Server {
         &self.model
-    }
-
-    /// Whether `del server` removed it; a removed server never takes traffic again.
-    pub fn is_removed(&self) -> bool {
-        self.removed.load(Ordering::Acquire)
-    }
-
-    /// Marks it removed. Callers then rebuild the backend's selection.
-    pub(crate) fn mark_removed(&self) {
-        self.removed.store(true, Ordering::Release);
     }
 
     /// Ends every request in flight on this server (`shutdown sessions server`): those waiting
@@ -260,6 +250,17 @@ impl ServerState {
             && self.admin_state() == AdminState::Ready
             && self.weight() > 0
             && !self.is_removed()
+    }
+
+    /// Whether the server was removed from its backend (`del server`); its state lives on only
+    /// until its last request ends.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
+    /// Marks the server removed. Callers then refresh the backend's selection.
+    pub(crate) fn mark_removed(&self) {
+        self.removed.store(true, Ordering::Release);
     }
 
     /// HAProxy's `status` column: `MAINT`, `DRAIN`, `UP`, `DOWN`, the transitional `UP 1/3` and

@@ -12,12 +12,14 @@ mod page;
 mod prometheus;
 mod render;
 mod rows;
+mod snapshot;
 
 pub use info::show_info;
 pub(crate) use info::VERSION;
 pub use page::StatsPage;
 pub(crate) use prometheus::exporter_response;
 pub use prometheus::record_metrics;
+pub use snapshot::{Snapshot, SnapshotRow};
 
 use crate::runtime::{AdminState, Runtime};
 use rows::Kind;

@@ -317,8 +317,7 @@ fn backend_row(backend: &BackendState) -> Row {
     row.num("uweight", i64::from(weight));
     row.num("act", clamp(usable(false).count() as u64));
     row.num("bck", clamp(usable(true).count() as u64));
-    let lbtot: u64 = backend
-        .servers()
+    let lbtot: u64 = servers
         .iter()
         .map(|s| s.picked.load(Ordering::Relaxed))
         .sum();

@@ -404,19 +404,19 @@ fn http_request_and_response_rules_are_read_in_order() {
     assert_eq!(
         actions,
         [
-            RequestAction::SetHeader {
+            RequestAction::Header(HeaderAction::Set {
                 name: "X-A".into(),
                 value: LogFormat {
                     parts: vec![FormatPart::Text("a".into()), FormatPart::Sample(Fetch::Src)]
                 }
-            },
-            RequestAction::AddHeader {
+            }),
+            RequestAction::Header(HeaderAction::Add {
                 name: "X-B".into(),
                 value: LogFormat {
                     parts: vec![FormatPart::Sample(Fetch::UrlParam("id".into()))]
                 }
-            },
-            RequestAction::DelHeader { name: "X-C".into() },
+            }),
+            RequestAction::Header(HeaderAction::Del { name: "X-C".into() }),
             RequestAction::Deny { status: 429 },
             RequestAction::Deny { status: 403 },
             RequestAction::Return {
@@ -433,7 +433,7 @@ fn http_request_and_response_rules_are_read_in_order() {
     assert_eq!(front.response_rules.len(), 3);
     assert_eq!(
         front.response_rules[0].action,
-        ResponseAction::SetHeader {
+        HeaderAction::Set {
             name: "X-D".into(),
             value: LogFormat::literal("d")
         }

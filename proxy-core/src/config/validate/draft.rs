@@ -6,7 +6,7 @@ use super::super::diag::Span;
 use super::super::sections::{Section, SectionKind};
 use crate::model::{
     Acl, Balance, Bind, HashType, HealthCheck, HttpCheckRule, HttpOptions, LogTarget, RequestRule,
-    ResponseRule, RetryOn, ServerCheck, StatsPage, Timeouts, UseBackend,
+    ResponseRule, RetryOn, Server, StatsPage, Timeouts, UseBackend,
 };
 use std::net::SocketAddr;
 
@@ -17,15 +17,11 @@ pub(crate) enum LogEntry {
     Target(LogTarget),
 }
 
-/// The settings `default-server` can preset and `server` can override.
+/// The settings `default-server` can preset and `server` can override: a server model whose
+/// name and address are filled in by each `server` line.
 #[derive(Debug, Clone)]
 pub(crate) struct ServerOptions {
-    pub(crate) weight: u32,
-    pub(crate) backup: bool,
-    pub(crate) disabled: bool,
-    pub(crate) maxconn: Option<u32>,
-    pub(crate) maxqueue: Option<u32>,
-    pub(crate) check: ServerCheck,
+    pub(crate) preset: Server,
     /// `id`: only meaningful on a `server` line.
     pub(crate) id: Option<u32>,
 }
@@ -33,12 +29,7 @@ pub(crate) struct ServerOptions {
 impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
-            weight: 1,
-            backup: false,
-            disabled: false,
-            maxconn: None,
-            maxqueue: None,
-            check: ServerCheck::default(),
+            preset: Server::defaults(),
             id: None,
         }
     }
@@ -117,7 +108,7 @@ impl ProxyDraft {
             stats: None,
             balance: Balance::RoundRobin,
             hash_type: HashType::default(),
-            retries: 3,
+            retries: crate::model::Backend::DEFAULT_RETRIES,
             retry_on: RetryOn::default(),
             redispatch: None,
             allbackups: false,

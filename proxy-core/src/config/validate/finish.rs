@@ -5,7 +5,7 @@ use super::super::diag::{Diags, Span};
 use super::super::sections::{Section, SectionKind};
 use super::super::units::suggestion;
 use super::draft::{LogEntry, ProxyDraft};
-use super::server::assign_ids;
+use crate::model::limits::assign_ids;
 use crate::model::{Backend, Config, Frontend, HealthCheck, LogTarget, Logging, Server};
 
 /// Fills `config` from the proxy drafts, in declaration order.
@@ -152,12 +152,7 @@ fn backend(draft: &ProxyDraft, logging: Logging, diags: &mut Diags) -> Backend {
             id,
             addr: server.addr,
             addr_spec: server.addr_spec.clone(),
-            weight: server.options.weight,
-            backup: server.options.backup,
-            disabled: server.options.disabled,
-            maxconn: server.options.maxconn,
-            maxqueue: server.options.maxqueue,
-            check: server.options.check.clone(),
+            ..server.options.preset.clone()
         })
         .collect();
     let health_check = draft.httpchk.clone().map(|check| HealthCheck {

@@ -6,7 +6,7 @@ use super::acl::trailing_condition;
 use super::draft::ProxyDraft;
 use super::Ctx;
 use crate::model::{
-    Fetch, FormatPart, LogFormat, RequestAction, RequestRule, ResponseAction, ResponseRule,
+    Fetch, FormatPart, HeaderAction, LogFormat, RequestAction, RequestRule, ResponseRule,
     UseBackend,
 };
 
@@ -40,28 +40,18 @@ pub(super) fn apply_http_request(line: &Line, draft: &mut ProxyDraft, ctx: &mut 
     };
     let keyword = format!("http-request {action}");
     let args = &words[2..];
-    let parsed = match action {
-        "set-header" | "add-header" => header_args(args).map(|(name, value, rest)| {
-            let action = if action == "set-header" {
-                RequestAction::SetHeader { name, value }
-            } else {
-                RequestAction::AddHeader { name, value }
-            };
-            (action, rest)
-        }),
-        "del-header" => {
-            del_header_args(args).map(|(name, rest)| (RequestAction::DelHeader { name }, rest))
-        }
-        "deny" => deny_args(args),
-        "return" => return_args(args),
-        "use-service" => match args {
+    let parsed = match (header_action(action, args), action) {
+        (Some(parsed), _) => parsed.map(|(header, rest)| (RequestAction::Header(header), rest)),
+        (None, "deny") => deny_args(args),
+        (None, "return") => return_args(args),
+        (None, "use-service") => match args {
             [service, rest @ ..] if service == "prometheus-exporter" => {
                 Ok((RequestAction::UsePrometheusExporter, rest))
             }
             [service, ..] => Err(format!("service '{service}' is not supported yet")),
             [] => Err("expects a service name".to_string()),
         },
-        _ => return unknown_action(line, &keyword, ctx, REQUEST_ACTIONS),
+        (None, _) => return unknown_action(line, &keyword, ctx, REQUEST_ACTIONS),
     };
     let rule = parsed.and_then(|(action, rest)| {
         trailing_condition(rest, &draft.acls).map(|condition| RequestRule { action, condition })
@@ -80,19 +70,8 @@ pub(super) fn apply_http_response(line: &Line, draft: &mut ProxyDraft, ctx: &mut
     };
     let keyword = format!("http-response {action}");
     let args = &words[2..];
-    let parsed = match action {
-        "set-header" | "add-header" => header_args(args).map(|(name, value, rest)| {
-            let action = if action == "set-header" {
-                ResponseAction::SetHeader { name, value }
-            } else {
-                ResponseAction::AddHeader { name, value }
-            };
-            (action, rest)
-        }),
-        "del-header" => {
-            del_header_args(args).map(|(name, rest)| (ResponseAction::DelHeader { name }, rest))
-        }
-        _ => return unknown_action(line, &keyword, ctx, RESPONSE_ACTIONS),
+    let Some(parsed) = header_action(action, args) else {
+        return unknown_action(line, &keyword, ctx, RESPONSE_ACTIONS);
     };
     let rule = parsed.and_then(|(action, rest)| {
         trailing_condition(rest, &draft.acls).map(|condition| ResponseRule { action, condition })
@@ -183,6 +162,29 @@ fn unknown_action(line: &Line, keyword: &str, ctx: &mut Ctx<'_>, supported: &[&s
 type WithRest<'a, T> = Result<(T, &'a [String]), String>;
 
 /// `<name> <fmt> [cond...]`.
+/// `set-header`, `add-header` and `del-header` with their arguments, the actions both
+/// directions share; `None` for any other action.
+fn header_action<'a>(action: &str, args: &'a [String]) -> Option<WithRest<'a, HeaderAction>> {
+    let with_value = |set: bool| {
+        header_args(args).map(|(name, value, rest)| {
+            let header = if set {
+                HeaderAction::Set { name, value }
+            } else {
+                HeaderAction::Add { name, value }
+            };
+            (header, rest)
+        })
+    };
+    match action {
+        "set-header" => Some(with_value(true)),
+        "add-header" => Some(with_value(false)),
+        "del-header" => {
+            Some(del_header_args(args).map(|(name, rest)| (HeaderAction::Del { name }, rest)))
+        }
+        _ => None,
+    }
+}
+
 fn header_args(args: &[String]) -> Result<(String, LogFormat, &[String]), String> {
     let [name, value, rest @ ..] = args else {
         return Err("expects '<name> <value>'".to_string());

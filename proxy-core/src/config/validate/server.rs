@@ -1,4 +1,4 @@
-//! `server <name> <addr>:<port> [options]` and `default-server [options]`, and server ids.
+//! `server <name> <addr>:<port> [options]` and `default-server [options]`.
 
 use super::super::keywords;
 use super::super::lexer::Line;
@@ -6,6 +6,7 @@ use super::super::units::{parse_int, parse_time};
 use super::addr::server_addr;
 use super::draft::{ProxyDraft, ServerDraft, ServerOptions};
 use super::Ctx;
+use crate::model::limits::{MAX_CHECK_COUNT, MAX_WEIGHT};
 use crate::model::{Observe, OnError};
 
 /// `default-server [options]`: presets for the `server` lines after it.
@@ -155,22 +156,23 @@ fn apply_option(
             }
         })
     };
-    let check = &mut options.check;
+    let preset = &mut options.preset;
+    let check = &mut preset.check;
     match option {
         "check" => check.enabled = true,
         "no-check" => check.enabled = false,
-        "backup" => options.backup = true,
-        "no-backup" => options.backup = false,
-        "disabled" => options.disabled = true,
-        "enabled" => options.disabled = false,
-        "weight" => options.weight = int(0, 256)?,
+        "backup" => preset.backup = true,
+        "no-backup" => preset.backup = false,
+        "disabled" => preset.disabled = true,
+        "enabled" => preset.disabled = false,
+        "weight" => preset.weight = int(0, MAX_WEIGHT)?,
         "inter" => check.inter = time()?,
         "fastinter" => check.fastinter = Some(time()?),
         "downinter" => check.downinter = Some(time()?),
-        "rise" => check.rise = int(1, 100_000)?,
-        "fall" => check.fall = int(1, 100_000)?,
-        "maxconn" => options.maxconn = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
-        "maxqueue" => options.maxqueue = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
+        "rise" => check.rise = int(1, MAX_CHECK_COUNT)?,
+        "fall" => check.fall = int(1, MAX_CHECK_COUNT)?,
+        "maxconn" => preset.maxconn = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
+        "maxqueue" => preset.maxqueue = Some(int(0, u32::MAX)?).filter(|n| *n > 0),
         "port" => {
             check.port = Some(
                 u16::try_from(int(1, 65535)?).map_err(|_| bad("port out of range".to_string()))?,
@@ -195,7 +197,7 @@ fn apply_option(
                 }
             }
         }
-        "error-limit" => check.error_limit = int(1, 100_000)?,
+        "error-limit" => check.error_limit = int(1, MAX_CHECK_COUNT)?,
         "on-error" => {
             check.on_error = match value_or()? {
                 "fastinter" => OnError::FastInter,
@@ -222,52 +224,4 @@ fn apply_option(
         "check" | "no-check" | "backup" | "no-backup" | "disabled" | "enabled"
     );
     Ok(if takes_value { 2 } else { 1 })
-}
-
-/// Server ids: explicit `id N` values are kept; the others get the lowest free ids, in order.
-/// Returns the ids in server order and the indexes of servers whose explicit id is taken.
-pub(super) fn assign_ids(explicit: &[Option<u32>]) -> (Vec<u32>, Vec<usize>) {
-    let mut taken = std::collections::BTreeSet::new();
-    let mut duplicates = Vec::new();
-    for (index, id) in explicit.iter().enumerate() {
-        if let Some(id) = id {
-            if !taken.insert(*id) {
-                duplicates.push(index);
-            }
-        }
-    }
-    let mut next = 1;
-    let ids = explicit
-        .iter()
-        .map(|id| match id {
-            Some(id) => *id,
-            None => {
-                while taken.contains(&next) {
-                    next += 1;
-                }
-                taken.insert(next);
-                next
-            }
-        })
-        .collect();
-    (ids, duplicates)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn servers_without_ids_get_the_lowest_free_ones_in_order() {
-        let (ids, duplicates) = assign_ids(&[None, Some(2), None, Some(1), None]);
-        assert_eq!(ids, [3, 2, 4, 1, 5]);
-        assert!(duplicates.is_empty());
-    }
-
-    #[test]
-    fn a_repeated_explicit_id_is_reported() {
-        let (_, duplicates) = assign_ids(&[Some(7), None, Some(7)]);
-        assert_eq!(duplicates, [2]);
-    }
 }

@@ -1,8 +1,6 @@
 //! Small backends, a model builder and clients for the data-path tests.
 
-use crate::model::{
-    self, Balance, Bind, Frontend, HashType, HttpOptions, Logging, Server, Timeouts,
-};
+use crate::model::{self, Backend, BackendBuilder, Frontend, Server, ServerBuilder};
 use crate::Proxy;
 use bytes::Bytes;
 use http::{Request, Response};
@@ -87,68 +85,24 @@ pub(super) async fn closed_port() -> SocketAddr {
     listener.local_addr().unwrap()
 }
 
-/// One server line.
-pub(super) fn server(name: &str, addr: SocketAddr) -> Server {
-    Server {
-        name: name.to_owned(),
-        id: 0,
-        addr,
-        addr_spec: addr.to_string(),
-        weight: 1,
-        backup: false,
-        disabled: false,
-        maxconn: None,
-        maxqueue: None,
-        check: Default::default(),
-    }
+/// One server line with the defaults.
+pub(super) fn server(name: &str, addr: SocketAddr) -> ServerBuilder {
+    Server::builder(name, addr)
 }
 
 /// Frontend `fe` on 127.0.0.1:0 with `default_backend be`, and backend `be` over `servers`.
-pub(super) fn config(servers: Vec<Server>) -> model::Config {
-    let servers = servers
+pub(super) fn config(servers: Vec<ServerBuilder>) -> model::Config {
+    let backend = servers
         .into_iter()
-        .zip(1..)
-        .map(|(server, id)| Server { id, ..server })
-        .collect();
-    let frontend = Frontend {
-        name: "fe".into(),
-        binds: vec![Bind {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            spec: "127.0.0.1:0".into(),
-        }],
-        maxconn: None,
-        timeouts: Timeouts::default(),
-        acls: vec![],
-        request_rules: vec![],
-        response_rules: vec![],
-        use_backends: vec![],
-        default_backend: Some("be".into()),
-        http: HttpOptions::default(),
-        logging: Logging::default(),
-        stats: None,
-    };
-    let backend = model::Backend {
-        name: "be".into(),
-        balance: Balance::RoundRobin,
-        hash_type: HashType::default(),
-        servers,
-        timeouts: Timeouts::default(),
-        retries: 3,
-        retry_on: Default::default(),
-        redispatch: None,
-        allbackups: false,
-        acls: vec![],
-        request_rules: vec![],
-        response_rules: vec![],
-        http: HttpOptions::default(),
-        health_check: None,
-        logging: Logging::default(),
-    };
-    model::Config {
-        frontends: vec![frontend],
-        backends: vec![backend],
-        ..Default::default()
-    }
+        .fold(Backend::builder("be"), BackendBuilder::server_with);
+    let frontend = Frontend::builder("fe")
+        .bind("127.0.0.1:0".parse().unwrap())
+        .default_backend("be");
+    model::Config::builder()
+        .frontend(frontend)
+        .backend(backend)
+        .build()
+        .unwrap()
 }
 
 /// A running proxy for `config`: its address and the proxy (for runtime access).

@@ -1,0 +1,269 @@
+//! What changed between two models, by name: the input of a reload or of
+//! [`crate::ProxyHandle::apply`].
+//!
+//! HAProxy's reload starts a new process and only carries server states over through a state
+//! file; Switchyard instead compares the old and new [`model::Config`] and applies the
+//! difference to the live runtime, so servers present in both keep their health, counters and
+//! operator-set state. Backends and servers are matched by name (as in HAProxy's
+//! `server-state-file`), never by position.
+
+use crate::model;
+
+/// One difference between two models.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Change {
+    /// A frontend was added or removed, or its settings (binds, rules, routes) changed.
+    Frontend {
+        /// The frontend's name.
+        name: String,
+    },
+    /// A backend was added.
+    BackendAdded {
+        /// Its name.
+        name: String,
+    },
+    /// A backend was removed.
+    BackendRemoved {
+        /// Its name.
+        name: String,
+    },
+    /// A backend's own settings changed (balance, timeouts, retries, rules, checks...).
+    BackendSettings {
+        /// The backend's name.
+        name: String,
+    },
+    /// A server was added to a backend present in both models.
+    ServerAdded {
+        /// The backend.
+        backend: String,
+        /// The new server, as configured.
+        server: model::Server,
+    },
+    /// A server was removed from a backend present in both models.
+    ServerRemoved {
+        /// The backend.
+        backend: String,
+        /// The server's name.
+        server: String,
+    },
+    /// A server's configured weight changed.
+    Weight {
+        /// The backend.
+        backend: String,
+        /// The server.
+        server: String,
+        /// The new weight.
+        weight: u32,
+    },
+    /// A server's `disabled` flag changed: it goes to (or leaves) maintenance.
+    Disabled {
+        /// The backend.
+        backend: String,
+        /// The server.
+        server: String,
+        /// Whether it is now disabled.
+        disabled: bool,
+    },
+    /// Another setting of a server changed (address, checks, maxconn, backup...).
+    ServerSettings {
+        /// The backend.
+        backend: String,
+        /// The server.
+        server: String,
+    },
+}
+
+/// Every difference between `old` and `new`, frontends first, then backends in `new`'s order,
+/// then removed backends.
+///
+/// ```
+/// use switchyard_core::model::{Backend, Config, Server};
+/// use switchyard_core::runtime::diff::{diff, Change};
+/// let addr = "127.0.0.1:8001".parse().unwrap();
+/// let old = Config::builder().backend(Backend::builder("app").server("a", addr)).build()?;
+/// let new = Config::builder()
+///     .backend(Backend::builder("app").server_with(Server::builder("a", addr).weight(5)))
+///     .build()?;
+/// assert_eq!(
+///     diff(&old, &new),
+///     [Change::Weight { backend: "app".into(), server: "a".into(), weight: 5 }]
+/// );
+/// # Ok::<(), switchyard_core::model::BuildError>(())
+/// ```
+pub fn diff(old: &model::Config, new: &model::Config) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let frontend_names = new.frontends.iter().map(|f| &f.name);
+    let removed_frontends = old.frontends.iter().map(|f| &f.name);
+    for name in frontend_names.chain(removed_frontends.filter(|n| new.frontend(n).is_none())) {
+        if old.frontend(name) != new.frontend(name) {
+            changes.push(Change::Frontend { name: name.clone() });
+        }
+    }
+    for backend in &new.backends {
+        match old.backend(&backend.name) {
+            None => changes.push(Change::BackendAdded {
+                name: backend.name.clone(),
+            }),
+            Some(before) => diff_backend(before, backend, &mut changes),
+        }
+    }
+    for backend in &old.backends {
+        if new.backend(&backend.name).is_none() {
+            changes.push(Change::BackendRemoved {
+                name: backend.name.clone(),
+            });
+        }
+    }
+    changes
+}
+
+fn diff_backend(old: &model::Backend, new: &model::Backend, changes: &mut Vec<Change>) {
+    let settings_only = |backend: &model::Backend| model::Backend {
+        servers: Vec::new(),
+        ..backend.clone()
+    };
+    if settings_only(old) != settings_only(new) {
+        changes.push(Change::BackendSettings {
+            name: new.name.clone(),
+        });
+    }
+    let name = &new.name;
+    for server in &new.servers {
+        let Some(before) = old.servers.iter().find(|s| s.name == server.name) else {
+            changes.push(Change::ServerAdded {
+                backend: name.clone(),
+                server: server.clone(),
+            });
+            continue;
+        };
+        diff_server(name, before, server, changes);
+    }
+    for server in &old.servers {
+        if !new.servers.iter().any(|s| s.name == server.name) {
+            changes.push(Change::ServerRemoved {
+                backend: name.clone(),
+                server: server.name.clone(),
+            });
+        }
+    }
+}
+
+fn diff_server(backend: &str, old: &model::Server, new: &model::Server, out: &mut Vec<Change>) {
+    let (backend, server) = (backend.to_owned(), new.name.clone());
+    if old.weight != new.weight {
+        out.push(Change::Weight {
+            backend: backend.clone(),
+            server: server.clone(),
+            weight: new.weight,
+        });
+    }
+    if old.disabled != new.disabled {
+        out.push(Change::Disabled {
+            backend: backend.clone(),
+            server: server.clone(),
+            disabled: new.disabled,
+        });
+    }
+    let rest = |s: &model::Server| model::Server {
+        weight: 0,
+        disabled: false,
+        ..s.clone()
+    };
+    if rest(old) != rest(new) {
+        out.push(Change::ServerSettings { backend, server });
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::model::{Backend, Balance, Config, Frontend, Server};
+    use std::net::SocketAddr;
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    fn config(backends: Vec<model::BackendBuilder>) -> Config {
+        backends
+            .into_iter()
+            .fold(Config::builder(), model::ConfigBuilder::backend)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn equal_models_have_no_difference() {
+        let model = config(vec![Backend::builder("app").server("a", addr(1))]);
+        assert!(diff(&model, &model.clone()).is_empty());
+    }
+
+    #[test]
+    fn servers_are_matched_by_name_not_position() {
+        let old = config(vec![Backend::builder("app")
+            .server("a", addr(1))
+            .server("b", addr(2))]);
+        let new = config(vec![Backend::builder("app")
+            .server_with(Server::builder("b", addr(2)).id(2))
+            .server_with(Server::builder("c", addr(3)).id(3))]);
+        let changes = diff(&old, &new);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(matches!(&changes[0], Change::ServerAdded { server, .. } if server.name == "c"));
+        assert_eq!(
+            changes[1],
+            Change::ServerRemoved {
+                backend: "app".into(),
+                server: "a".into()
+            }
+        );
+    }
+
+    #[test]
+    fn weight_maintenance_and_other_settings_are_told_apart() {
+        let old = config(vec![Backend::builder("app")
+            .server("a", addr(1))
+            .server("b", addr(2))]);
+        let new = config(vec![Backend::builder("app")
+            .balance(Balance::LeastConn)
+            .server_with(Server::builder("a", addr(1)).weight(4).disabled(true))
+            .server_with(Server::builder("b", addr(9)))]);
+        let kinds: Vec<String> = diff(&old, &new)
+            .iter()
+            .map(|c| {
+                format!("{c:?}")
+                    .split([' ', '{'])
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["BackendSettings", "Weight", "Disabled", "ServerSettings"]
+        );
+    }
+
+    #[test]
+    fn added_and_removed_backends_and_changed_frontends_are_listed() {
+        let old = Config::builder()
+            .backend(Backend::builder("old"))
+            .frontend(Frontend::builder("www").default_backend("old"))
+            .build()
+            .unwrap();
+        let new = Config::builder()
+            .backend(Backend::builder("new"))
+            .frontend(Frontend::builder("www").default_backend("new"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            diff(&old, &new),
+            [
+                Change::Frontend { name: "www".into() },
+                Change::BackendAdded { name: "new".into() },
+                Change::BackendRemoved { name: "old".into() },
+            ]
+        );
+    }
+}
