@@ -113,10 +113,7 @@ mod tests {
         let server = parse_server("web9", &["127.0.0.1:8080", "weight", "7", "backup"]);
         let server = server.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(server.addr.port(), 8080);
-        assert_eq!(
-            (server.weight, server.backup, server.disabled),
-            (7, true, true)
-        );
+        assert_eq!((server.weight, server.backup), (7, true));
         assert_eq!(server.id, 0, "an id is chosen by the backend");
         assert!(parse_server("web9", &["127.0.0.1:8080", "weight", "x"]).is_err());
         assert!(parse_server("web9", &[]).is_err());
