@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::{self, AclTerm, Condition, Fetch, FormatPart, LogFormat, Matcher, Pattern};
-use crate::routing::test_support::Req;
+use crate::routing::test_support::{values, Req};
 
 fn acls() -> Acls {
     Acls::compile(&[model::Acl {
@@ -48,14 +48,6 @@ fn add(name: &str, value: LogFormat) -> RequestAction {
 fn run(rules: Vec<RequestRule>, req: &mut Req) -> RuleVerdict {
     let compiled = RequestRules::compile(&rules, &acls()).unwrap();
     compiled.apply(&mut req.parts, req.client)
-}
-
-fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
 }
 
 fn response(verdict: RuleVerdict) -> http::Response<Bytes> {
