@@ -3,99 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Duration;
-use switchyard_tests::{free_port, get, wait_until, Backend, CliAddr, ProxyProcess, TEST_DEFAULTS};
+use switchyard_tests::{parse_stat, wait_until, Backend, CliAddr, CliSetup as Setup};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/haproxy-2.6");
-
-/// A running proxy with an admin, an operator and a user Unix socket, an admin TCP socket, and
-/// the backend `pool` (roundrobin) over `servers`.
-struct Setup {
-    proxy: ProxyProcess,
-    dir: tempfile::TempDir,
-    tcp: u16,
-}
-
-impl Setup {
-    fn start(servers: &[&Backend]) -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        let plain: Vec<(&Backend, &str)> = servers.iter().map(|s| (*s, "")).collect();
-        Setup::start_in(dir, &plain)
-    }
-
-    /// Each server line with its options (`check ...`).
-    fn start_with(servers: &[(&Backend, &str)]) -> Setup {
-        Setup::start_in(tempfile::tempdir().unwrap(), servers)
-    }
-
-    fn start_in(dir: tempfile::TempDir, servers: &[(&Backend, &str)]) -> Setup {
-        let port = free_port();
-        let tcp = free_port();
-        let path = |name: &str| dir.path().join(name).display().to_string();
-        let mut config = format!(
-            "global\n    stats socket {} mode 600 level admin\n    stats socket {} level operator\n    \
-             stats socket {} level user\n    stats socket ipv4@127.0.0.1:{tcp} level admin\n\n\
-             {TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n    default_backend pool\n\n\
-             backend pool\n    balance roundrobin\n",
-            path("admin.sock"),
-            path("operator.sock"),
-            path("user.sock"),
-        );
-        for (server, options) in servers {
-            config.push_str(&server.server_line(options));
-        }
-        let proxy = ProxyProcess::start(&config, port);
-        Setup { proxy, dir, tcp }
-    }
-
-    fn socket(&self, name: &str) -> CliAddr {
-        CliAddr::unix(&self.dir.path().join(name))
-    }
-
-    fn admin(&self) -> CliAddr {
-        self.socket("admin.sock")
-    }
-
-    fn admin_path(&self) -> PathBuf {
-        self.dir.path().join("admin.sock")
-    }
-
-    /// Which backend answered each of `n` requests.
-    fn servers_of(&self, n: usize) -> Vec<String> {
-        (0..n)
-            .map(|_| {
-                let reply = get(&self.proxy.url("/"));
-                assert_eq!(reply.status, 200, "{}", reply.body);
-                reply.server().unwrap().to_owned()
-            })
-            .collect()
-    }
-}
-
-/// `show stat` as `(pxname/svname) -> column -> value`.
-fn parse_stat(csv: &str) -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .unwrap()
-        .trim_start_matches("# ")
-        .split(',')
-        .collect();
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            assert_eq!(fields.len(), header.len(), "{line}");
-            let row: BTreeMap<String, String> = header
-                .iter()
-                .zip(&fields)
-                .map(|(h, f)| ((*h).to_owned(), (*f).to_owned()))
-                .collect();
-            (format!("{}/{}", fields[0], fields[1]), row)
-        })
-        .collect()
-}
 
 fn count(servers: &[String], name: &str) -> usize {
     servers.iter().filter(|s| *s == name).count()
@@ -132,8 +43,9 @@ fn show_stat_header_is_haproxy_s_and_counters_follow_the_requests() {
     assert_eq!(frontend["status"], "OPEN");
     assert!(frontend["bin"].parse::<u64>().unwrap() > 0);
     assert!(frontend["bout"].parse::<u64>().unwrap() > frontend["bin"].parse().unwrap());
+    assert_eq!(frontend["dreq"], "0");
     assert_eq!(
-        frontend["dreq"], "",
+        frontend["dresp"], "",
         "a column Switchyard does not track stays empty"
     );
 }

@@ -11,7 +11,6 @@ use crate::{config, model, Error, ProxyHandle};
 use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tower_layer::Layer;
 
 /// A configured proxy: the live runtime and the data path of every frontend.
@@ -118,7 +117,8 @@ impl Proxy {
             .ok()?;
         // The client is not a configured frontend: its own counters are not shown in the
         // stats (the backend's and servers' are) and it writes no access log.
-        let state = FrontendState::from_model(&frontend, 0, &self.config.global);
+        let global = Arc::clone(self.runtime.global_limit());
+        let state = FrontendState::from_model(&frontend, 0, global);
         let plan = FrontendPlan::compile(
             &frontend,
             None,
@@ -190,16 +190,9 @@ impl Proxy {
     /// # Ok(()) }
     /// ```
     pub async fn bind(&self) -> Result<Listeners, Error> {
-        let global = self.config.global.maxconn.map(semaphore);
         let mut listeners = Vec::new();
         let frontends = self.config.frontends.iter().zip(self.runtime.frontends());
         for ((frontend, state), (_, layer)) in frontends.zip(&self.layers) {
-            let limits: Vec<Arc<Semaphore>> = frontend
-                .maxconn
-                .map(semaphore)
-                .into_iter()
-                .chain(global.clone())
-                .collect();
             for bind in &frontend.binds {
                 let socket = TcpListener::bind(bind.addr)
                     .await
@@ -209,16 +202,10 @@ impl Proxy {
                     socket,
                     service: layer.layer(crate::frontend::NoBackend),
                     timeouts: crate::frontend::ClientTimeouts::of(&frontend.timeouts),
-                    limits: limits.clone(),
                 });
             }
         }
         let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
         Ok(Listeners::new(listeners, admin))
     }
-}
-
-fn semaphore(maxconn: u32) -> Arc<Semaphore> {
-    // A limit of 0 would never accept anything; HAProxy's validator rejects it, so allow one.
-    Arc::new(Semaphore::new(maxconn.max(1) as usize))
 }

@@ -54,7 +54,7 @@ impl EmbeddedProxy {
 
     /// The live state of server `server` of backend `backend`.
     pub fn server(&self, backend: &str, server: &str) -> Arc<ServerState> {
-        self.backend(backend).server(server).unwrap().clone()
+        self.backend(backend).server(server).unwrap()
     }
 
     /// Field `column` of the `show stat` CSV row `proxy`/`name` (`BACKEND`, `FRONTEND` or a

@@ -1,7 +1,7 @@
 //! The command table of the stats socket and how a command line finds its handler.
 
 use super::session::State;
-use super::{help, servers, servers_state, show, Shared};
+use super::{diagnostics, dynamic, help, limits, servers, servers_state, show, Shared};
 use crate::model::StatsLevel;
 
 /// What a command answers.
@@ -65,6 +65,13 @@ use StatsLevel::{Admin, Operator, User};
 /// them.
 pub(crate) static COMMANDS: &[Command] = &[
     command(
+        &["add", "server"],
+        "add server <bk>/<srv> <addr> [opts]",
+        "add a server to a backend, in maintenance until enabled",
+        Admin,
+        dynamic::add_server,
+    ),
+    command(
         &["clear", "counters"],
         "clear counters [all]",
         "reset the maximum values (with 'all', every counter)",
@@ -72,11 +79,32 @@ pub(crate) static COMMANDS: &[Command] = &[
         show::clear_counters,
     ),
     command(
+        &["del", "server"],
+        "del server <bk>/<srv>",
+        "remove a server that is in maintenance and idle",
+        Admin,
+        dynamic::del_server,
+    ),
+    command(
+        &["disable", "health"],
+        "disable health <bk>/<srv>",
+        "stop a server's health checks; it counts as UP meanwhile",
+        Admin,
+        dynamic::set_health,
+    ),
+    command(
         &["disable", "server"],
         "disable server <bk>/<srv>",
         "put a server in maintenance (same as 'set server ... state maint')",
         Admin,
         servers::disable,
+    ),
+    command(
+        &["enable", "health"],
+        "enable health <bk>/<srv>",
+        "resume a server's health checks",
+        Admin,
+        dynamic::set_health,
     ),
     command(
         &["enable", "server"],
@@ -98,6 +126,20 @@ pub(crate) static COMMANDS: &[Command] = &[
         "lower this session's level to operator",
         User,
         lower_to_operator,
+    ),
+    command(
+        &["set", "maxconn", "frontend"],
+        "set maxconn frontend <fe> <n>",
+        "change how many connections a frontend accepts at once",
+        Admin,
+        limits::set_frontend,
+    ),
+    command(
+        &["set", "maxconn", "global"],
+        "set maxconn global <n>",
+        "change how many connections the process accepts at once",
+        Admin,
+        limits::set_global,
     ),
     command(
         &["set", "maxconn", "server"],
@@ -135,8 +177,15 @@ pub(crate) static COMMANDS: &[Command] = &[
         show::cli_level,
     ),
     command(
+        &["show", "errors"],
+        "show errors [<fe>]",
+        "print the last malformed request each frontend refused",
+        Operator,
+        diagnostics::show_errors,
+    ),
+    command(
         &["show", "info"],
-        "show info",
+        "show info [json|typed]",
         "print information about the running process",
         User,
         show::info,
@@ -147,6 +196,13 @@ pub(crate) static COMMANDS: &[Command] = &[
         "print the servers' live state (all or one backend)",
         User,
         servers_state::servers_state,
+    ),
+    command(
+        &["show", "sess"],
+        "show sess",
+        "list the open client connections",
+        Operator,
+        diagnostics::show_sess,
     ),
     command(
         &["show", "stat"],
@@ -161,6 +217,13 @@ pub(crate) static COMMANDS: &[Command] = &[
         "print the version of this process",
         User,
         show::version,
+    ),
+    command(
+        &["shutdown", "sessions", "server"],
+        "shutdown sessions server <bk>/<srv>",
+        "end every request in flight on a server",
+        Admin,
+        dynamic::shutdown_sessions,
     ),
     command(
         &["user"],

@@ -9,7 +9,10 @@
 //! See HAProxy's management guide, section 9.3, and `src/cli.c`.
 
 mod commands;
+mod diagnostics;
+mod dynamic;
 mod help;
+mod limits;
 mod servers;
 mod servers_state;
 mod session;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 const MAX_WEIGHT: u32 = 256;
 
 /// The backend and server named by `<backend>/<server>`, or the error answer.
-fn find<'a>(
+pub(crate) fn find<'a>(
     shared: &'a Shared,
     spec: Option<&&str>,
 ) -> Result<(&'a Arc<BackendState>, Arc<ServerState>), Reply> {

@@ -33,8 +33,8 @@ pub(crate) fn servers_state(shared: &Shared, _: &mut State, words: &[&str]) -> R
 
 /// One server's line, with HAProxy's numeric codes.
 fn server_state_line(backend: &BackendState, server: &ServerState) -> String {
-    let model = backend.model().servers.get(server.id.index());
-    let checked = server.checked;
+    let check = &server.model().check;
+    let checked = server.checks_enabled();
     let info = server.check_info();
     let (check_status, check_result) = if checked {
         check_codes(info.check_status)
@@ -48,15 +48,22 @@ fn server_state_line(backend: &BackendState, server: &ServerState) -> String {
         AdminState::Maint => 1,
         AdminState::Drain => 8,
     };
-    // CHK_ST_CONFIGURED | CHK_ST_ENABLED for a checked server.
-    let check_state = if checked { 6 } else { 0 };
-    let check_port = model.and_then(|s| s.check.port).unwrap_or(0);
-    let check_addr = model
-        .and_then(|s| s.check.addr)
-        .map_or_else(|| "-".to_owned(), |a| a.to_string());
+    // CHK_ST_CONFIGURED, plus CHK_ST_ENABLED while checks run.
+    let check_state = match (server.checked, checked) {
+        (true, true) => 6,
+        (true, false) => 2,
+        _ => 0,
+    };
+    let check_port = check.port.unwrap_or(0);
+    let check_addr = check.addr.map_or_else(|| "-".to_owned(), |a| a.to_string());
+    let health = if server.checked {
+        info.health(server.is_up(), check.rise, check.fall)
+    } else {
+        0
+    };
     let addr = server.addr();
     format!(
-        "{} {} {} {} {} {op_state} {admin_state} {} {} {} {check_status} {check_result} 0 {check_state} 0 0 0 - {} - 0 {check_port} {check_addr} - 0\n",
+        "{} {} {} {} {} {op_state} {admin_state} {} {} {} {check_status} {check_result} {health} {check_state} 0 0 0 - {} - 0 {check_port} {check_addr} - 0\n",
         backend.iid(),
         backend.name(),
         server.puid,

@@ -5,13 +5,8 @@ use super::commands::{Reply, PERMISSION_DENIED};
 use super::session::State;
 use super::Shared;
 use crate::model::StatsLevel;
-use crate::stats::{self, StatFilter, StatFormat};
+use crate::stats::{self, StatFilter, StatFormat, VERSION};
 use std::fmt::Write;
-use std::sync::atomic::Ordering;
-use std::time::UNIX_EPOCH;
-
-/// The version `show version` and `show info` report.
-const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// `show version`.
 pub(crate) fn version(_: &Shared, _: &mut State, _: &[&str]) -> Reply {
@@ -77,13 +72,12 @@ pub(crate) fn stat(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     Reply::Text(stats::show_stat(&shared.runtime, &filter, format))
 }
 
-/// `show info`: `Key: value` lines with HAProxy's key names, for what Switchyard knows.
-pub(crate) fn info(shared: &Shared, _: &mut State, _: &[&str]) -> Reply {
-    let runtime = &shared.runtime;
-    let global = &shared.config.global;
-    let uptime = runtime.uptime().as_secs();
-    let sum = |read: &dyn Fn(&crate::runtime::Counters) -> u64| -> u64 {
-        runtime.frontends().iter().map(|f| read(&f.counters)).sum()
+/// `show info [json|typed]`.
+pub(crate) fn info(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
+    let format = match words.get(2).copied() {
+        Some("json") => StatFormat::Json,
+        Some("typed") => StatFormat::Typed,
+        _ => StatFormat::Csv,
     };
     let listeners: usize = shared
         .config
@@ -91,73 +85,6 @@ pub(crate) fn info(shared: &Shared, _: &mut State, _: &[&str]) -> Reply {
         .iter()
         .map(|f| f.binds.len())
         .sum::<usize>()
-        + global.stats_sockets.len();
-    let started = runtime
-        .started_at()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let mut lines: Vec<(&str, String)> = vec![
-        ("Name", "Switchyard".into()),
-        ("Version", VERSION.into()),
-        ("Nbproc", "1".into()),
-        ("Process_num", "1".into()),
-        ("Pid", std::process::id().to_string()),
-        ("Uptime", format_uptime(uptime)),
-        ("Uptime_sec", uptime.to_string()),
-    ];
-    if let Some(maxconn) = global.maxconn {
-        lines.push(("Maxconn", maxconn.to_string()));
-        lines.push(("Hard_maxconn", maxconn.to_string()));
-    }
-    lines.extend([
-        (
-            "CurrConns",
-            sum(&|c| c.current.load(Ordering::Relaxed)).to_string(),
-        ),
-        (
-            "CumConns",
-            sum(&|c| c.total.load(Ordering::Relaxed)).to_string(),
-        ),
-        (
-            "CumReq",
-            sum(&|c| c.requests.load(Ordering::Relaxed)).to_string(),
-        ),
-        ("ConnRate", sum(&|c| c.session_rate.read()).to_string()),
-        ("SessRate", sum(&|c| c.session_rate.read()).to_string()),
-        ("Stopping", "0".into()),
-        ("Listeners", listeners.to_string()),
-        ("DroppedLogs", runtime.dropped_logs().to_string()),
-        (
-            "TotalBytesOut",
-            sum(&|c| c.bytes_out.load(Ordering::Relaxed)).to_string(),
-        ),
-        ("Start_time_sec", started.to_string()),
-    ]);
-    let mut out = String::new();
-    for (key, value) in lines {
-        let _ = writeln!(out, "{key}: {value}");
-    }
-    Reply::Text(out)
-}
-
-/// HAProxy's `Uptime` form: `0d 0h00m02s`.
-fn format_uptime(secs: u64) -> String {
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    format!(
-        "{days}d {}h{:02}m{:02}s",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uptime_reads_like_haproxy_s() {
-        assert_eq!(format_uptime(2), "0d 0h00m02s");
-        assert_eq!(format_uptime(90_061), "1d 1h01m01s");
-    }
+        + shared.config.global.stats_sockets.len();
+    Reply::Text(stats::show_info(&shared.runtime, listeners, format))
 }

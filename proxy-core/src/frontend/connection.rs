@@ -3,6 +3,7 @@
 use super::counting_io::CountingIo;
 use super::timed_io::{Activity, ClientTimeouts, ResponseDone, TimedIo};
 use crate::proxy::{box_body, unrouted_response, ClientAddr, Guarded, ProxyBody, ProxyService};
+use crate::runtime::{Counters, FrontendState};
 use futures_util::future::{ready, Ready};
 use http::{Request, Response};
 use hyper::body::Incoming;
@@ -50,11 +51,14 @@ pub(crate) async fn serve_connection(
         tracing::debug!(%peer, %error, "cannot set TCP_NODELAY");
     }
     let activity = Arc::new(Activity::new());
+    let frontend = Arc::clone(stream.frontend());
     let io = TokioIo::new(TimedIo::new(stream, timeouts, Arc::clone(&activity)));
+    let request_activity = Arc::clone(&activity);
     let handler = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        let activity = &request_activity;
         request.extensions_mut().insert(ClientAddr(peer));
         activity.request_started();
-        let done = ResponseDone(Arc::clone(&activity));
+        let done = ResponseDone(Arc::clone(activity));
         let service = service.clone();
         async move {
             let response = service.oneshot(request).await?;
@@ -71,7 +75,30 @@ pub(crate) async fn serve_connection(
             connection.await
         }
     };
-    if let Err(error) = outcome {
+    if let Err(error) = &outcome {
         tracing::debug!(%peer, %error, "client connection ended with an error");
+    }
+    count_request_error(&frontend, &activity, outcome.err().as_ref(), peer);
+}
+
+/// Counts a request the frontend could not read in `ereq` and in its 4xx responses: a
+/// malformed head (hyper answered 400, or 431 for a head too large; the head is kept for `show
+/// errors`) or `timeout http-request` (408).
+fn count_request_error(
+    frontend: &FrontendState,
+    activity: &Activity,
+    error: Option<&hyper::Error>,
+    peer: SocketAddr,
+) {
+    let status = match error {
+        Some(error) if error.is_parse_too_large() => 431,
+        Some(error) if error.is_parse() => 400,
+        _ if activity.timed_out() => 408,
+        _ => return,
+    };
+    Counters::bump(&frontend.counters.request_errors);
+    frontend.counters.count_response(status);
+    if status != 408 {
+        frontend.capture_error(peer, activity.captured_head());
     }
 }

@@ -20,6 +20,11 @@ impl<T> CountingIo<T> {
         CountingIo { inner, frontend }
     }
 
+    /// The frontend the traffic counts on.
+    pub(crate) fn frontend(&self) -> &Arc<FrontendState> {
+        &self.frontend
+    }
+
     /// The wrapped socket.
     pub(crate) fn get_ref(&self) -> &T {
         &self.inner

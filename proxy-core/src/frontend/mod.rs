@@ -1,8 +1,9 @@
 //! Listeners: each `bind` of each frontend served by hyper's HTTP/1.1 server, with HAProxy's
 //! client-side timeouts, `maxconn` and graceful shutdown.
 //!
-//! * `maxconn` (the frontend's and the global one) is a semaphore taken *before* `accept`, so
-//!   connections beyond the limit wait in the kernel's accept backlog, as in HAProxy.
+//! * `maxconn` (the frontend's and the global one, see [`crate::runtime::ConnLimit`]) is taken
+//!   *before* `accept`, so connections beyond the limit wait in the kernel's accept backlog, as
+//!   in HAProxy.
 //! * Timeouts: see the `timed_io` module (408 on `timeout http-request`, silent close on
 //!   `timeout http-keep-alive`, cut on `timeout client`).
 //! * A malformed request head gets hyper's bare `400 Bad Request` (no HTML body) and the
@@ -18,7 +19,7 @@ mod timed_io;
 
 use crate::admin::AdminSockets;
 use crate::proxy::ProxyService;
-use crate::runtime::FrontendState;
+use crate::runtime::{ConnPermit, FrontendState};
 use connection::serve_connection;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 /// How long shutdown waits for requests in flight before closing their connections.
@@ -49,8 +50,6 @@ pub(crate) struct Listener {
     pub(crate) socket: TcpListener,
     pub(crate) service: ProxyService<NoBackend>,
     pub(crate) timeouts: ClientTimeouts,
-    /// The frontend's `maxconn` (shared by its binds) and the global one.
-    pub(crate) limits: Vec<Arc<Semaphore>>,
 }
 
 impl Listeners {
@@ -114,11 +113,11 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                     let stopped = stop.clone();
                     let timeouts = listener.timeouts;
                     let frontend = Arc::clone(&listener.frontend);
-                    frontend.counters.open_session();
+                    let session = frontend.open_connection(peer);
                     connections.spawn(async move {
-                        let io = counting_io::CountingIo::new(stream, Arc::clone(&frontend));
+                        let io = counting_io::CountingIo::new(stream, frontend);
                         serve_connection(io, peer, service, timeouts, stopped).await;
-                        frontend.counters.close_session();
+                        drop(session);
                         drop(permits);
                     });
                 }
@@ -139,18 +138,13 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stopped| *stopped).await;
 }
 
-/// Waits for a free place under every `maxconn`, then accepts one connection.
+/// Waits for a free place under the frontend's and the global `maxconn`, then accepts one
+/// connection.
 async fn accept_within_limits(
     listener: &Listener,
-) -> std::io::Result<(tokio::net::TcpStream, SocketAddr, Vec<OwnedSemaphorePermit>)> {
-    let mut permits = Vec::with_capacity(listener.limits.len());
-    for limit in &listener.limits {
-        match Arc::clone(limit).acquire_owned().await {
-            Ok(permit) => permits.push(permit),
-            // Semaphores here are never closed; treat one that is as no limit.
-            Err(_closed) => {}
-        }
-    }
+) -> std::io::Result<(tokio::net::TcpStream, SocketAddr, [ConnPermit; 2])> {
+    let [frontend, global] = listener.frontend.limits();
+    let permits = [frontend.acquire().await, global.acquire().await];
     let (stream, peer) = listener.socket.accept().await?;
     Ok((stream, peer, permits))
 }

@@ -13,17 +13,24 @@
 //!
 //! The phase moves to "busy" when hyper hands a request to the service and back to "idle" when
 //! the response body is dropped (that is, sent); see [`Activity`].
+//!
+//! The bytes of the request head being received are kept (up to [`MAX_CAPTURE`]) so that a
+//! malformed request can be shown by `show errors`; body bytes are not copied.
 
 use super::super::proxy::error_html;
 use http::StatusCode;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
+
+/// The most bytes of a request head kept for `show errors`.
+pub(crate) const MAX_CAPTURE: usize = 2048;
 
 /// The client-side timeouts of a frontend.
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,6 +70,10 @@ pub(crate) struct Activity {
     /// The reader parked while busy: hyper may have polled its read before the response
     /// finished, so it must be woken to start the keep-alive timer.
     parked_reader: Mutex<Option<Waker>>,
+    /// The start of the request head being received.
+    head: Mutex<Vec<u8>>,
+    /// Whether `timeout http-request` elapsed and the 408 page was sent.
+    timed_out: AtomicBool,
 }
 
 impl Activity {
@@ -73,7 +84,32 @@ impl Activity {
                 first: true,
             }),
             parked_reader: Mutex::new(None),
+            head: Mutex::new(Vec::new()),
+            timed_out: AtomicBool::new(false),
         }
+    }
+
+    /// Keeps `bytes` of a request head, after what was kept since the head began (`fresh`).
+    fn capture(&self, bytes: &[u8], fresh: bool) {
+        let mut head = self.head.lock().unwrap_or_else(PoisonError::into_inner);
+        if fresh {
+            head.clear();
+        }
+        let room = MAX_CAPTURE.saturating_sub(head.len());
+        head.extend_from_slice(&bytes[..bytes.len().min(room)]);
+    }
+
+    /// The bytes of the last request head received (up to [`MAX_CAPTURE`]).
+    pub(crate) fn captured_head(&self) -> Vec<u8> {
+        self.head
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Whether the connection ended with a 408 (`timeout http-request`).
+    pub(crate) fn timed_out(&self) -> bool {
+        self.timed_out.load(Ordering::Relaxed)
     }
 
     fn phase(&self) -> Phase {
@@ -219,10 +255,16 @@ impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<T> {
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
                 if buf.filled().len() > before {
-                    if let Phase::Waiting { .. } = this.activity.phase() {
-                        this.activity.set(Phase::Head {
-                            since: Instant::now(),
-                        });
+                    let read = &buf.filled()[before..];
+                    match this.activity.phase() {
+                        Phase::Waiting { .. } => {
+                            this.activity.set(Phase::Head {
+                                since: Instant::now(),
+                            });
+                            this.activity.capture(read, true);
+                        }
+                        Phase::Head { .. } => this.activity.capture(read, false),
+                        Phase::Busy => {}
                     }
                 }
                 Poll::Ready(Ok(()))
@@ -245,6 +287,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<T> {
                     Expiry::Close => Poll::Ready(Ok(())),
                     Expiry::Answer408 => {
                         this.answered = Some(0);
+                        this.activity.timed_out.store(true, Ordering::Relaxed);
                         this.poll_answer_408(cx)
                     }
                 }

@@ -16,7 +16,7 @@ use tokio::time::{sleep_until, Instant};
 /// The shortest step of a `slowstart` ramp, as in HAProxy.
 const MIN_RAMP_STEP: Duration = Duration::from_secs(1);
 
-/// One server's checker. [`Checker::run`] never returns.
+/// One server's checker. [`Checker::run`] returns once the server is removed.
 #[derive(Debug)]
 pub(crate) struct Checker {
     pub(crate) backend: Arc<BackendState>,
@@ -30,6 +30,8 @@ struct Running {
     machine: RiseFall,
     /// When the current `slowstart` ramp began, and when its next step is due.
     ramp: Option<(Instant, Instant)>,
+    /// The server's checks epoch the machine follows.
+    epoch: u64,
 }
 
 impl Checker {
@@ -39,12 +41,23 @@ impl Checker {
         let mut state = Running {
             machine: RiseFall::new(self.settings.rise, self.settings.fall),
             ramp: None,
+            epoch: self.server.checks_epoch(),
         };
         let mut next = Instant::now() + first_delay;
         while !self.server.is_removed() {
             let ramp_step = state.ramp.map(|(_, step)| step);
             tokio::select! {
                 () = sleep_until(next) => {
+                    let epoch = self.server.checks_epoch();
+                    if epoch != state.epoch {
+                        // `disable health` made the server UP; checks start over from there.
+                        state.epoch = epoch;
+                        state.machine = RiseFall::new(self.settings.rise, self.settings.fall);
+                    }
+                    if !self.server.checks_enabled() {
+                        next = Instant::now() + self.settings.inter;
+                        continue;
+                    }
                     let result = self.probe.run(self.server.addr()).await;
                     let passed = result.status.passed();
                     self.apply(&mut state, passed, result);

@@ -12,6 +12,7 @@ mod format;
 mod record;
 mod sink;
 mod time;
+pub(crate) use time::log_date;
 
 pub(crate) use record::LogRecord;
 

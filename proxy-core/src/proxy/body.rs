@@ -24,6 +24,16 @@ where
     body.map_err(Into::into).boxed_unsync()
 }
 
+/// How many data bytes a polled frame carries (0 for trailers, errors and the end of the body).
+fn data_len<E>(frame: &Option<Result<Frame<Bytes>, E>>) -> u64 {
+    match frame {
+        Some(Ok(frame)) => frame
+            .data_ref()
+            .map_or(0, |data| u64::try_from(data.len()).unwrap_or(u64::MAX)),
+        _ => 0,
+    }
+}
+
 /// A body of exactly these bytes.
 pub(crate) fn full_body(bytes: impl Into<Bytes>) -> ProxyBody {
     box_body(Full::new(bytes.into()))
@@ -62,6 +72,54 @@ impl<B: Body, G> Body for Guarded<B, G> {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         self.project().inner.poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// What an [`Observed`] body tells about each data frame it yields.
+pub(crate) trait OnData {
+    /// A data frame of `len` bytes (never 0) went through.
+    fn on_data(&mut self, len: u64);
+}
+
+pin_project_lite::pin_project! {
+    /// A body that tells `observer` the length of each data frame, without touching the data.
+    pub(crate) struct Observed<B, O> {
+        #[pin]
+        inner: B,
+        observer: O,
+    }
+}
+
+impl<B, O> Observed<B, O> {
+    /// Wraps `inner`, telling `observer` about its data frames.
+    pub(crate) fn new(inner: B, observer: O) -> Observed<B, O> {
+        Observed { inner, observer }
+    }
+}
+
+impl<B: Body<Data = Bytes>, O: OnData> Body for Observed<B, O> {
+    type Data = Bytes;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+        let this = self.project();
+        let frame = std::task::ready!(this.inner.poll_frame(cx));
+        let len = data_len(&frame);
+        if len > 0 {
+            this.observer.on_data(len);
+        }
+        Poll::Ready(frame)
     }
 
     fn is_end_stream(&self) -> bool {

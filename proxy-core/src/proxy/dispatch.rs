@@ -13,7 +13,7 @@ use super::{box_body, full_body, ClientAddr, ProxyBody};
 use crate::balance::PickCtx;
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
-use crate::runtime::Runtime;
+use crate::runtime::{Counters, Runtime};
 use crate::stats::exporter_response;
 use bytes::Bytes;
 use http::header::{HeaderValue, CONNECTION};
@@ -50,7 +50,7 @@ where
         ..Trace::default()
     };
     let verdict = plan.request_rules.apply(&mut parts, client_addr);
-    if let Some(answer) = rule_answer(verdict, &plan.runtime) {
+    if let Some(answer) = rule_answer(verdict, &plan.runtime, &[&plan.frontend.counters]) {
         return answered(answer, trace);
     }
     if let Some(page) = &plan.stats {
@@ -76,7 +76,8 @@ where
     trace.backend = Some(Arc::clone(backend));
     backend.counters.count_request();
     let verdict = backend_plan.request_rules.apply(&mut parts, client_addr);
-    if let Some(answer) = rule_answer(verdict, &plan.runtime) {
+    let denied_on = [&plan.frontend.counters, &backend.counters];
+    if let Some(answer) = rule_answer(verdict, &plan.runtime, &denied_on) {
         backend.counters.count_response(answer.status().as_u16());
         return answered(answer, trace);
     }
@@ -150,11 +151,22 @@ fn answered<B>(mut response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<
     Dispatch::Answered(response)
 }
 
-/// The answer `http-request` rules gave, if they answered.
-fn rule_answer(verdict: RuleVerdict, runtime: &Runtime) -> Option<Response<ProxyBody>> {
+/// The answer `http-request` rules gave, if they answered; a `deny` counts in the `dreq` of
+/// each of `denied_on`.
+fn rule_answer(
+    verdict: RuleVerdict,
+    runtime: &Runtime,
+    denied_on: &[&Counters],
+) -> Option<Response<ProxyBody>> {
     match verdict {
         RuleVerdict::Continue => None,
         RuleVerdict::Respond(answer) => Some(answer.map(full_body)),
+        RuleVerdict::Deny(answer) => {
+            for counters in denied_on {
+                Counters::bump(&counters.denied_requests);
+            }
+            Some(answer.map(full_body))
+        }
         RuleVerdict::PrometheusExporter => Some(exporter_response(runtime).map(full_body)),
     }
 }

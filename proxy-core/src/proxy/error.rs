@@ -26,6 +26,9 @@ pub(crate) enum ProxyError {
     /// `timeout server` elapsed before the response head arrived.
     #[error("the server did not answer within 'timeout server'")]
     ServerTimeout,
+    /// `shutdown sessions server` ended the request before its response head.
+    #[error("the session was shut down from the stats socket")]
+    Killed,
     /// The request could not be rewritten for the server (its target is not a valid URI).
     #[error("the request cannot be forwarded: {0}")]
     Unforwardable(#[source] http::Error),
@@ -40,6 +43,7 @@ impl ProxyError {
             ProxyError::BadResponse(_) => "SH--",
             ProxyError::ServerTimeout => "sH--",
             ProxyError::Unforwardable(_) => "PR--",
+            ProxyError::Killed => "KH--",
         }
     }
 
@@ -47,9 +51,10 @@ impl ProxyError {
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             // HAProxy answers 503 when it cannot connect after its retries (termination `SC`).
-            ProxyError::NoServer | ProxyError::QueueTimeout | ProxyError::Connect(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ProxyError::NoServer
+            | ProxyError::QueueTimeout
+            | ProxyError::Connect(_)
+            | ProxyError::Killed => StatusCode::SERVICE_UNAVAILABLE,
             ProxyError::BadResponse(_) => StatusCode::BAD_GATEWAY,
             ProxyError::ServerTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::Unforwardable(_) => StatusCode::BAD_REQUEST,

@@ -10,7 +10,10 @@
 //! `wretr` of the backend and of the server that failed, each move in their `wredis`; every
 //! outcome is reported to the server's passive observation (`observe`).
 
+use super::body::Observed;
 use super::body::{empty_body, Guarded};
+use super::counted::{CountOn, Direction, Target, TimesOnDrop};
+use super::cut::{CutWatch, Cuttable};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
@@ -50,7 +53,8 @@ pub(crate) async fn forward(
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
-    let queued = Instant::now();
+    let started = Instant::now();
+    let queued = started;
     let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
     trace.queue = queued.elapsed();
     let retries = if body.is_end_stream() {
@@ -64,16 +68,32 @@ pub(crate) async fn forward(
         let server = Arc::clone(slot.server());
         super::metrics::record_server(&server.name);
         trace.server = Some(Arc::clone(&server));
-        let upstream_body = body.take().unwrap_or_else(empty_body);
+        let target = Target {
+            backend: Arc::clone(backend),
+            server: Arc::clone(&server),
+        };
+        let upstream_body = box_body(Observed::new(
+            body.take().unwrap_or_else(empty_body),
+            CountOn {
+                target: target.clone(),
+                direction: Direction::ToServer,
+            },
+        ));
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sending = Instant::now();
         let sent = plan.upstream.send(&server, request, !close_upstream);
+        let sent = async {
+            tokio::select! {
+                result = sent => result.map_err(Failure::of),
+                _cut = CutWatch::new(&server) => Err(Failure::Killed),
+            }
+        };
         let outcome = match timeouts.server {
             Some(limit) => match tokio::time::timeout(limit, sent).await {
-                Ok(result) => result.map_err(Failure::of),
+                Ok(result) => result,
                 Err(_) => Err(Failure::Timeout),
             },
-            None => sent.await.map_err(Failure::of),
+            None => sent.await,
         };
         let failure = match outcome {
             Ok(response) => {
@@ -81,19 +101,36 @@ pub(crate) async fn forward(
                 server.observe(Outcome::Status(status));
                 super::metrics::server_response(backend.name(), &server.name, status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
-                    trace.response = Some(sending.elapsed());
+                    let response_time = sending.elapsed();
+                    trace.response = Some(response_time);
                     server.counters.count_response(status);
-                    return Ok(response.map(|body| box_body(Guarded::new(body, slot))));
+                    let times = TimesOnDrop {
+                        target: target.clone(),
+                        started,
+                        queue: trace.queue,
+                        response: response_time,
+                    };
+                    return Ok(response.map(|body| {
+                        let body = Cuttable::new(body, &server);
+                        let body = Guarded::new(body, (slot, times));
+                        let direction = Direction::ToClient;
+                        box_body(Observed::new(body, CountOn { target, direction }))
+                    }));
                 }
                 tracing::debug!(backend = backend.name(), server = %server.name, status, retry, "retrying after this status");
                 None
             }
             Err(failure) => {
-                server.observe(failure.outcome());
-                if let Failure::Connect(_) = failure {
-                    count_on_both(backend, &server, |c| &c.connect_errors);
-                } else {
-                    count_on_both(backend, &server, |c| &c.response_errors);
+                match failure.outcome() {
+                    Some(Outcome::ConnectFailed) => {
+                        server.observe(Outcome::ConnectFailed);
+                        count_on_both(backend, &server, |c| &c.connect_errors);
+                    }
+                    Some(outcome) => {
+                        server.observe(outcome);
+                        count_on_both(backend, &server, |c| &c.response_errors);
+                    }
+                    None => {}
                 }
                 if retry >= retries || !failure.retryable(&model.retry_on) {
                     return Err(failure.into_error());
@@ -143,6 +180,9 @@ enum Failure {
     /// `response-timeout`.
     #[error("no response within 'timeout server'")]
     Timeout,
+    /// `shutdown sessions server` ended the wait (never retried).
+    #[error("session shut down from the stats socket")]
+    Killed,
 }
 
 impl Failure {
@@ -163,15 +203,17 @@ impl Failure {
             Failure::Empty(_) => retry_on.empty_response,
             Failure::Junk(_) => retry_on.junk_response,
             Failure::Timeout => retry_on.response_timeout,
+            Failure::Killed => false,
         }
     }
 
-    /// What passive observation sees.
-    fn outcome(&self) -> Outcome {
+    /// What passive observation sees; nothing when an operator ended the request.
+    fn outcome(&self) -> Option<Outcome> {
         match self {
-            Failure::Connect(_) => Outcome::ConnectFailed,
-            Failure::Empty(_) | Failure::Junk(_) => Outcome::BadResponse,
-            Failure::Timeout => Outcome::Timeout,
+            Failure::Connect(_) => Some(Outcome::ConnectFailed),
+            Failure::Empty(_) | Failure::Junk(_) => Some(Outcome::BadResponse),
+            Failure::Timeout => Some(Outcome::Timeout),
+            Failure::Killed => None,
         }
     }
 
@@ -181,6 +223,7 @@ impl Failure {
             Failure::Connect(error) => ProxyError::Connect(error),
             Failure::Empty(error) | Failure::Junk(error) => ProxyError::BadResponse(error),
             Failure::Timeout => ProxyError::ServerTimeout,
+            Failure::Killed => ProxyError::Killed,
         }
     }
 }

@@ -1,18 +1,15 @@
 //! A response body that writes the request's access-log line once it is finished (sent or
 //! abandoned), with the bytes it carried and the total time.
 
+use super::body::{Observed, OnData};
 use super::plan::FrontendPlan;
 use super::trace::Trace;
 use super::ClientAddr;
 use crate::log::LogRecord;
-use bytes::{Buf, Bytes};
 use http::Request;
-use http_body::{Body, Frame, SizeHint};
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::task::{ready, Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 /// What is known of a request before it is proxied.
@@ -41,64 +38,40 @@ impl Pending {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// `inner`, logging the request when dropped.
-    pub(crate) struct Logged<B> {
-        #[pin]
-        inner: B,
-        bytes: u64,
-        status: u16,
-        trace: Trace,
-        pending: Option<Pending>,
-    }
-
-    impl<B> PinnedDrop for Logged<B> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if let Some(pending) = this.pending.take() {
-                write_log(pending, this.trace, *this.status, *this.bytes);
-            }
-        }
-    }
+/// Counts a response body's bytes and writes the request's log line when dropped (with the
+/// body, once sent or abandoned).
+pub(crate) struct LogOnDrop {
+    bytes: u64,
+    status: u16,
+    trace: Trace,
+    pending: Pending,
 }
 
-impl<B> Logged<B> {
-    /// Wraps a response body with status `status` and the `trace` dispatch attached.
-    pub(crate) fn new(inner: B, status: u16, trace: Trace, pending: Pending) -> Logged<B> {
-        Logged {
-            inner,
+/// A response body that writes its request's access-log line once finished.
+pub(crate) type Logged<B> = Observed<B, LogOnDrop>;
+
+/// Wraps a response body with status `status` and the `trace` dispatch attached.
+pub(crate) fn logged<B>(inner: B, status: u16, trace: Trace, pending: Pending) -> Logged<B> {
+    Observed::new(
+        inner,
+        LogOnDrop {
             bytes: 0,
             status,
             trace,
-            pending: Some(pending),
-        }
+            pending,
+        },
+    )
+}
+
+impl OnData for LogOnDrop {
+    fn on_data(&mut self, len: u64) {
+        self.bytes += len;
     }
 }
 
-impl<B: Body<Data = Bytes>> Body for Logged<B> {
-    type Data = Bytes;
-    type Error = B::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
-        let this = self.project();
-        let frame = ready!(this.inner.poll_frame(cx));
-        if let Some(Ok(frame)) = &frame {
-            if let Some(data) = frame.data_ref() {
-                *this.bytes += u64::try_from(data.remaining()).unwrap_or(u64::MAX);
-            }
-        }
-        Poll::Ready(frame)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+impl Drop for LogOnDrop {
+    fn drop(&mut self) {
+        write_log(&self.pending, &self.trace, self.status, self.bytes);
     }
 }
 
@@ -106,7 +79,7 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-fn write_log(pending: Pending, trace: &Trace, status: u16, bytes: u64) {
+fn write_log(pending: &Pending, trace: &Trace, status: u16, bytes: u64) {
     let Some(log) = &pending.plan.access_log else {
         return;
     };
@@ -131,9 +104,9 @@ fn write_log(pending: Pending, trace: &Trace, status: u16, bytes: u64) {
         retries: trace.retries,
         server_queue: 0,
         backend_queue: trace.backend.as_ref().map_or(0, |b| b.queued()),
-        method: pending.method,
-        uri: pending.uri,
-        version: pending.version,
+        method: pending.method.clone(),
+        uri: pending.uri.clone(),
+        version: pending.version.clone(),
     };
     log.log(&record);
 }

@@ -21,6 +21,8 @@
 
 mod body;
 mod client;
+mod counted;
+mod cut;
 mod dispatch;
 mod error;
 mod forward;
@@ -161,7 +163,7 @@ where
     Ok(match pending {
         Some(pending) => {
             let trace = trace.unwrap_or_else(trace::Trace::unrouted);
-            response.map(|body| box_body(logged::Logged::new(body, status, trace, pending)))
+            response.map(|body| box_body(logged::logged(body, status, trace, pending)))
         }
         None => response,
     })

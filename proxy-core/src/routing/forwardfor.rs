@@ -62,6 +62,7 @@ impl ForwardFor {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::routing::test_support::values;
 
     fn option(header: &str, except: Option<&str>, if_none: bool) -> ForwardFor {
         ForwardFor::compile(&model::ForwardFor {
@@ -70,14 +71,6 @@ mod tests {
             if_none,
         })
         .unwrap()
-    }
-
-    fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
-        headers
-            .get_all(name)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect()
     }
 
     fn ip(text: &str) -> IpAddr {

@@ -20,8 +20,10 @@ use std::net::SocketAddr;
 pub enum RuleVerdict {
     /// Forward the (possibly changed) request.
     Continue,
-    /// Answer the client with this response (`deny` or `return`) and do not forward.
+    /// Answer the client with this response (`return`) and do not forward.
     Respond(http::Response<Bytes>),
+    /// Refuse the request with this response (`deny`; counted in `dreq`).
+    Deny(http::Response<Bytes>),
     /// Answer with the Prometheus exporter (`use-service prometheus-exporter`).
     PrometheusExporter,
 }
@@ -39,6 +41,8 @@ enum RequestStep {
         status: StatusCode,
         content_type: Option<HeaderValue>,
         body: Bytes,
+        /// `deny` rather than `return`.
+        denied: bool,
     },
     Prometheus,
 }
@@ -61,6 +65,7 @@ impl RequestRules {
                         status: status_code(*status)?,
                         content_type: content_type.as_deref().map(constant_value).transpose()?,
                         body: body.clone().map(Bytes::from).unwrap_or_default(),
+                        denied: false,
                     },
                 };
                 Ok((compile_guard(rule.condition.as_ref(), acls)?, step))
@@ -87,6 +92,7 @@ impl RequestRules {
                     status,
                     content_type,
                     body,
+                    denied,
                 } => {
                     let mut response = http::Response::new(body.clone());
                     *response.status_mut() = *status;
@@ -95,7 +101,11 @@ impl RequestRules {
                             .headers_mut()
                             .insert(http::header::CONTENT_TYPE, content_type.clone());
                     }
-                    return RuleVerdict::Respond(response);
+                    return if *denied {
+                        RuleVerdict::Deny(response)
+                    } else {
+                        RuleVerdict::Respond(response)
+                    };
                 }
                 RequestStep::Prometheus => return RuleVerdict::PrometheusExporter,
             }
@@ -221,6 +231,7 @@ fn deny_response(status: u16) -> Result<RequestStep, RoutingError> {
         status,
         content_type: Some(HeaderValue::from_static("text/html")),
         body: Bytes::from(body),
+        denied: true,
     })
 }
 

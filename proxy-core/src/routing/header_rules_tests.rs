@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::{self, AclTerm, Condition, Fetch, FormatPart, LogFormat, Matcher, Pattern};
-use crate::routing::test_support::Req;
+use crate::routing::test_support::{values, Req};
 
 fn acls() -> Acls {
     Acls::compile(&[model::Acl {
@@ -50,17 +50,9 @@ fn run(rules: Vec<RequestRule>, req: &mut Req) -> RuleVerdict {
     compiled.apply(&mut req.parts, req.client)
 }
 
-fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
 fn response(verdict: RuleVerdict) -> http::Response<Bytes> {
     match verdict {
-        RuleVerdict::Respond(response) => response,
+        RuleVerdict::Respond(response) | RuleVerdict::Deny(response) => response,
         other => panic!("expected a response, got {other:?}"),
     }
 }

@@ -3,6 +3,15 @@
 use super::RequestInfo;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
+/// Every value of header `name`, as text.
+pub(crate) fn values(headers: &http::HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
 /// An IPv6 address from its text.
 pub(crate) fn v6(text: &str) -> IpAddr {
     IpAddr::V6(text.parse::<Ipv6Addr>().unwrap())

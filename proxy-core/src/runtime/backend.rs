@@ -5,13 +5,14 @@
 //! `ArcSwap::load` per pick. This mirrors HAProxy's `lbprm` trees being updated by
 //! `set_server_status_up/down` and `server_recalc_eweight`, outside of request processing.
 
-use super::{AdminState, Counters, ServerId, ServerState};
+use super::{AdminState, CheckInfo, Counters, ServerId, ServerState};
 use crate::balance::{self, Balancer, PickCtx};
 use crate::model;
 use arc_swap::ArcSwap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 /// Live state of one backend.
 #[derive(Debug)]
@@ -25,6 +26,9 @@ pub struct BackendState {
     refresh_lock: Mutex<()>,
     queue: Notify,
     iid: u32,
+    /// Whether the backend was UP at the last rebuild, and its UP/DOWN history (`chkdown`,
+    /// `lastchg`, `downtime`; only the transition fields of the [`CheckInfo`] are used).
+    history: Mutex<(bool, CheckInfo)>,
     /// Traffic counters.
     pub counters: Counters,
 }
@@ -40,6 +44,8 @@ impl BackendState {
             .map(|(server, index)| Arc::new(ServerState::from_model(ServerId(index), server)))
             .collect();
         let selection = ArcSwap::from_pointee(balance::build(backend, &servers));
+        let up = servers.iter().any(|s| s.is_usable());
+        let history = CheckInfo::new(Instant::now(), &model::ServerCheck::default());
         BackendState {
             model: backend.clone(),
             servers: ArcSwap::from_pointee(servers),
@@ -47,6 +53,7 @@ impl BackendState {
             refresh_lock: Mutex::new(()),
             queue: Notify::new(),
             iid,
+            history: Mutex::new((up, history)),
             counters: Counters::default(),
         }
     }
@@ -87,7 +94,7 @@ impl BackendState {
     }
 
     /// The lock that serialises changes to the server list and balancer snapshot.
-    pub(super) fn lock_changes(&self) -> std::sync::MutexGuard<'_, ()> {
+    pub(super) fn lock_changes(&self) -> MutexGuard<'_, ()> {
         // A poisoned lock only means another rebuild panicked; rebuilding again is safe.
         self.refresh_lock
             .lock()
@@ -138,11 +145,33 @@ impl BackendState {
         self.rebuild(&guard);
     }
 
-    /// Rebuilds the snapshot while `_guard` holds the change lock, and wakes queued requests.
-    pub(super) fn rebuild(&self, _guard: &std::sync::MutexGuard<'_, ()>) {
+    /// Rebuilds the snapshot while `_guard` holds the change lock, records a change of the
+    /// backend between UP and DOWN, and wakes queued requests.
+    pub(super) fn rebuild(&self, _guard: &MutexGuard<'_, ()>) {
         self.selection
             .store(Arc::new(balance::build(&self.model, &self.servers.load())));
+        let up = self.has_usable_server();
+        {
+            let mut history = self.lock_history();
+            if history.0 != up {
+                history.0 = up;
+                history.1.record_change(up, Instant::now());
+            }
+        }
         self.queue.notify_waiters();
+    }
+
+    fn lock_history(&self) -> MutexGuard<'_, (bool, CheckInfo)> {
+        // Plain data: a panic mid-update leaves it usable.
+        self.history
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The backend's UP/DOWN history: `chkdown` (times it went DOWN), `lastchg`, `downtime`.
+    /// DOWN means no server can take traffic.
+    pub fn history(&self) -> CheckInfo {
+        self.lock_history().1.clone()
     }
 
     /// The wake-up queued requests wait on: notified when a slot is given back or the

@@ -129,6 +129,17 @@ impl CheckInfo {
                 .map_or(Duration::ZERO, |since| now.saturating_duration_since(since))
     }
 
+    /// HAProxy's `check_health` level for a server that is `up`: 0 to `rise - 1` while DOWN,
+    /// `rise` to `rise + fall - 1` while UP, the top when settled UP.
+    pub fn health(&self, up: bool, rise: u32, fall: u32) -> u32 {
+        match (up, self.progress) {
+            (true, Some((seen, _))) => seen + rise.saturating_sub(1),
+            (true, None) => (rise + fall).saturating_sub(1),
+            (false, Some((seen, _))) => seen,
+            (false, None) => 0,
+        }
+    }
+
     /// Records a change between UP and DOWN at `now`.
     pub(crate) fn record_change(&mut self, up: bool, now: Instant) {
         self.last_change = now;
@@ -146,6 +157,18 @@ impl CheckInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn health_level_follows_haproxy_s_scale() {
+        let mut info = CheckInfo::new(Instant::now(), &model::ServerCheck::default());
+        assert_eq!(info.health(true, 2, 3), 4);
+        info.progress = Some((1, 3));
+        assert_eq!(info.health(true, 2, 3), 2);
+        info.progress = Some((1, 2));
+        assert_eq!(info.health(false, 2, 3), 1);
+        info.progress = None;
+        assert_eq!(info.health(false, 2, 3), 0);
+    }
 
     #[test]
     fn downtime_adds_every_down_period_until_now() {

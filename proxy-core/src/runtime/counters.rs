@@ -1,8 +1,10 @@
 //! Traffic counters of a frontend, a backend or a server: plain atomics written by the data path,
 //! read by stats (HAProxy's `show stat` columns `scur`, `smax`, `stot`, `req_tot`, `hrsp_*`,
-//! `econ`, `eresp`, `wretr`, `wredis`, `qcur`, `qmax`, `bin`, `bout` and the per-second rates).
+//! `dreq`, `ereq`, `econ`, `eresp`, `wretr`, `wredis`, `qcur`, `qmax`, `bin`, `bout`, `lastsess`,
+//! the per-second rates and the `qtime`/`rtime`/`ttime` averages).
 
-use super::rate::Rate;
+use super::rate::{now_ms, Rate};
+use super::timing::TimeAverages;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Counters of one proxy or server. Every field is updated with relaxed atomics: they are
@@ -40,6 +42,14 @@ pub struct Counters {
     pub queued: AtomicU64,
     /// Highest `queued` seen (`qmax`).
     pub max_queued: AtomicU64,
+    /// Requests refused by an `http-request deny` rule (`dreq`).
+    pub denied_requests: AtomicU64,
+    /// Requests that could not be read: malformed (400) or too slow (408) (`ereq`).
+    pub request_errors: AtomicU64,
+    /// Queue, response and total times of the last 1024 requests (`qtime`, `rtime`, `ttime`).
+    pub times: TimeAverages,
+    /// When the last session started, in seconds on the process clock plus one; 0 = never.
+    last_session: AtomicU64,
 }
 
 impl Counters {
@@ -73,6 +83,16 @@ impl Counters {
         self.max_current.fetch_max(now, Ordering::Relaxed);
         self.total.fetch_add(1, Ordering::Relaxed);
         self.session_rate.tick();
+        self.last_session
+            .store(now_ms() / 1000 + 1, Ordering::Relaxed);
+    }
+
+    /// Seconds since the last session started (`lastsess`); `None` if none has.
+    pub fn last_session_age(&self) -> Option<u64> {
+        match self.last_session.load(Ordering::Relaxed) {
+            0 => None,
+            started => Some((now_ms() / 1000 + 1).saturating_sub(started)),
+        }
     }
 
     /// A session ends.
@@ -117,7 +137,11 @@ impl Counters {
             &self.response_errors,
             &self.retries,
             &self.redispatches,
+            &self.denied_requests,
+            &self.request_errors,
+            &self.last_session,
         ];
+        self.times.clear();
         for counter in cumulative.into_iter().chain(&self.responses) {
             counter.store(0, Ordering::Relaxed);
         }

@@ -10,19 +10,23 @@ mod check;
 mod counters;
 pub mod diff;
 mod frontend;
+mod limit;
 mod membership;
 mod observe;
 mod rate;
 mod server;
+mod timing;
 
 pub use backend::BackendState;
 pub use check::{CheckInfo, CheckStatus};
 pub use counters::Counters;
-pub use frontend::FrontendState;
+pub use frontend::{CapturedError, FrontendState, SessionInfo, SessionMark};
+pub use limit::{ConnLimit, ConnPermit};
 pub use membership::MembershipError;
 pub use observe::Outcome;
 pub use rate::Rate;
 pub use server::{AdminState, ServerId, ServerSlot, ServerState};
+pub use timing::{RequestTimes, TimeAverages, TIME_SAMPLES};
 
 use crate::model;
 use std::sync::Arc;
@@ -46,6 +50,7 @@ pub enum RuntimeError {
 /// The live state of every backend, in the model's declaration order.
 #[derive(Debug)]
 pub struct Runtime {
+    global_limit: Arc<ConnLimit>,
     frontends: Vec<Arc<FrontendState>>,
     backends: Vec<Arc<BackendState>>,
     started: Instant,
@@ -62,12 +67,17 @@ impl Runtime {
     /// assert!(runtime.backends().is_empty());
     /// ```
     pub fn from_model(config: &model::Config) -> Result<Arc<Runtime>, RuntimeError> {
+        let global_limit = ConnLimit::new(config.global.maxconn);
         let frontends: Vec<Arc<FrontendState>> = config
             .frontends
             .iter()
             .zip(FIRST_PROXY_ID..)
             .map(|(frontend, iid)| {
-                Arc::new(FrontendState::from_model(frontend, iid, &config.global))
+                Arc::new(FrontendState::from_model(
+                    frontend,
+                    iid,
+                    Arc::clone(&global_limit),
+                ))
             })
             .collect();
         let mut next_iid =
@@ -91,12 +101,19 @@ impl Runtime {
             backends.push(Arc::new(BackendState::from_model(backend, iid)));
         }
         Ok(Arc::new(Runtime {
+            global_limit,
             frontends,
             backends,
             started: Instant::now(),
             started_at: SystemTime::now(),
             dropped_logs: std::sync::atomic::AtomicU64::new(0),
         }))
+    }
+
+    /// The process-wide connection limit (`maxconn` in `global`), which `set maxconn global`
+    /// changes.
+    pub fn global_limit(&self) -> &Arc<ConnLimit> {
+        &self.global_limit
     }
 
     /// Every frontend, in declaration order.
@@ -148,7 +165,7 @@ impl Runtime {
         }
         for backend in &self.backends {
             backend.counters.clear(all);
-            for server in backend.servers() {
+            for server in backend.servers().iter() {
                 server.counters.clear(all);
                 if all {
                     server.picked.store(0, std::sync::atomic::Ordering::Relaxed);

@@ -17,7 +17,7 @@ pub struct Rate {
 }
 
 /// Milliseconds since the first time any rate looked at the clock.
-fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     static EPOCH: OnceLock<Instant> = OnceLock::new();
     let elapsed = EPOCH.get_or_init(Instant::now).elapsed();
     u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)

@@ -8,6 +8,8 @@ use arc_swap::ArcSwap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::futures::OwnedNotified;
+use tokio::sync::Notify;
 
 /// The slow-start progress of a server at full weight.
 const FULL_RAMP: u32 = 1000;
@@ -77,6 +79,14 @@ pub struct ServerState {
     ramp: AtomicU32,
     check: Mutex<CheckInfo>,
     observer: Observer,
+    /// Whether active checks run (`disable health` / `enable health`).
+    checks_enabled: AtomicBool,
+    /// Bumped by every `disable health` / `enable health`.
+    checks_epoch: AtomicU64,
+    /// Bumped, then `sessions_cut` notified, by `shutdown sessions server`.
+    cut_generation: AtomicU64,
+    sessions_cut: Arc<Notify>,
+    model: model::Server,
 }
 
 impl ServerState {
@@ -106,7 +116,63 @@ impl ServerState {
             ramp: AtomicU32::new(FULL_RAMP),
             check: Mutex::new(CheckInfo::new(tokio::time::Instant::now(), &server.check)),
             observer: Observer::new(server.check.observe, server.check.error_limit),
+            checks_enabled: AtomicBool::new(server.check.enabled),
+            checks_epoch: AtomicU64::new(0),
+            cut_generation: AtomicU64::new(0),
+            sessions_cut: Arc::new(Notify::new()),
+            model: server.clone(),
         }
+    }
+
+    /// The settings it was configured (or added) with.
+    pub fn model(&self) -> &model::Server {
+        &self.model
+    }
+
+    /// Ends every request in flight on this server (`shutdown sessions server`): those waiting
+    /// for a response head get an error, response bodies being sent are cut.
+    pub fn shutdown_sessions(&self) {
+        self.cut_generation.fetch_add(1, Ordering::AcqRel);
+        self.sessions_cut.notify_waiters();
+    }
+
+    /// What a request in flight watches to learn that its session was shut down: the current
+    /// generation and the wake-up. Poll the wake-up, then compare the generation.
+    pub(crate) fn cut_signal(&self) -> (u64, OwnedNotified) {
+        (
+            self.cut_generation.load(Ordering::Acquire),
+            Arc::clone(&self.sessions_cut).notified_owned(),
+        )
+    }
+
+    /// Whether sessions were shut down since `generation` was read.
+    pub(crate) fn was_cut_since(&self, generation: u64) -> bool {
+        self.cut_generation.load(Ordering::Acquire) != generation
+    }
+
+    /// Whether active health checks run now: `check` configured and not `disable health`.
+    pub fn checks_enabled(&self) -> bool {
+        self.checks_enabled.load(Ordering::Acquire)
+    }
+
+    /// Starts or stops active checks (`enable health` / `disable health`); `false` when the
+    /// server has no `check`. While stopped, the server counts as UP, as in HAProxy. Callers
+    /// then refresh the backend's selection.
+    pub fn set_checks_enabled(&self, enabled: bool) -> bool {
+        if !self.checked {
+            return false;
+        }
+        self.checks_enabled.store(enabled, Ordering::Release);
+        if !enabled {
+            self.set_up(true);
+        }
+        self.checks_epoch.fetch_add(1, Ordering::AcqRel);
+        true
+    }
+
+    /// Changes each time checks are enabled or disabled, so the checker starts over.
+    pub(crate) fn checks_epoch(&self) -> u64 {
+        self.checks_epoch.load(Ordering::Acquire)
     }
 
     /// Where requests for this server go now.
@@ -177,7 +243,8 @@ impl ServerState {
             .store(thousandths.min(FULL_RAMP), Ordering::Release);
     }
 
-    /// Whether the balancer may send new requests here: UP, READY and a non-zero weight.
+    /// Whether the balancer may send new requests here: UP, READY, a non-zero weight and not
+    /// removed.
     pub fn is_usable(&self) -> bool {
         self.is_up()
             && self.admin_state() == AdminState::Ready
@@ -205,7 +272,7 @@ impl ServerState {
             _ => {}
         }
         let word = if self.is_up() { "UP" } else { "DOWN" };
-        if !self.checked {
+        if !self.checks_enabled() {
             return if self.is_up() {
                 "no check".to_string()
             } else {

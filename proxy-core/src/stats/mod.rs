@@ -7,12 +7,15 @@
 
 mod fields;
 mod html;
+mod info;
 mod page;
 mod prometheus;
 mod render;
 mod rows;
 mod snapshot;
 
+pub use info::show_info;
+pub(crate) use info::VERSION;
 pub use page::StatsPage;
 pub(crate) use prometheus::exporter_response;
 pub use prometheus::record_metrics;

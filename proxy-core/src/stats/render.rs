@@ -106,13 +106,13 @@ struct JsonField<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonName {
-    pos: usize,
-    name: &'static str,
+pub(super) struct JsonName {
+    pub(super) pos: usize,
+    pub(super) name: &'static str,
 }
 
 #[derive(Serialize)]
-struct JsonTags {
+pub(super) struct JsonTags {
     origin: &'static str,
     nature: &'static str,
     scope: &'static str,
@@ -120,16 +120,29 @@ struct JsonTags {
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum JsonScalar<'a> {
+pub(super) enum JsonScalar<'a> {
     Str(&'a str),
     Num(i64),
 }
 
 #[derive(Serialize)]
-struct JsonValue<'a> {
+pub(super) struct JsonValue<'a> {
     #[serde(rename = "type")]
-    kind: &'static str,
-    value: JsonScalar<'a>,
+    pub(super) kind: &'static str,
+    pub(super) value: JsonScalar<'a>,
+}
+
+impl JsonValue<'_> {
+    /// `value` with its declared type `kind`.
+    pub(super) fn of<'a>(kind: &'static str, value: &'a Value) -> JsonValue<'a> {
+        JsonValue {
+            kind,
+            value: match value {
+                Value::Str(text) => JsonScalar::Str(text),
+                Value::Num(n) => JsonScalar::Num(*n),
+            },
+        }
+    }
 }
 
 /// Every row as a JSON array of field objects, the whole an array of rows.
@@ -145,13 +158,7 @@ pub(crate) fn json(rows: &[Row]) -> String {
                     field: JsonName { pos, name },
                     process_num: 1,
                     tags: json_tags(tags),
-                    value: JsonValue {
-                        kind,
-                        value: match value {
-                            Value::Str(text) => JsonScalar::Str(text),
-                            Value::Num(n) => JsonScalar::Num(*n),
-                        },
-                    },
+                    value: JsonValue::of(kind, value),
                 })
                 .collect()
         })
@@ -162,9 +169,10 @@ pub(crate) fn json(rows: &[Row]) -> String {
 }
 
 /// The words of the typed tags' letters.
-fn json_tags(tags: &str) -> JsonTags {
+pub(super) fn json_tags(tags: &str) -> JsonTags {
     let mut letters = tags.chars();
     let origin = match letters.next() {
+        Some('P') => "Product",
         Some('K') => "Key",
         Some('C') => "Config",
         Some('S') => "Status",

@@ -142,8 +142,15 @@ impl Row {
         }
     }
 
-    /// The error and retry columns of servers and backends.
+    /// The byte, error, retry and timing columns of servers and backends.
     fn server_side(&mut self, counters: &Counters) {
+        self.counter("bin", &counters.bytes_in);
+        self.counter("bout", &counters.bytes_out);
+        self.num("lastsess", counters.last_session_age().map_or(-1, clamp));
+        let times = counters.times.averages();
+        self.num("qtime", clamp(times.queue));
+        self.num("rtime", clamp(times.response));
+        self.num("ttime", clamp(times.total));
         self.counter("econ", &counters.connect_errors);
         self.counter("eresp", &counters.response_errors);
         self.counter("wretr", &counters.retries);
@@ -202,6 +209,8 @@ fn frontend_row(frontend: &FrontendState) -> Row {
     }
     row.counter("bin", &counters.bytes_in);
     row.counter("bout", &counters.bytes_out);
+    row.counter("dreq", &counters.denied_requests);
+    row.counter("ereq", &counters.request_errors);
     row.text("status", "OPEN");
     row.num("req_rate", clamp(counters.request_rate.read()));
     row.num("req_rate_max", clamp(counters.request_rate.max()));
@@ -226,7 +235,7 @@ fn server_row(backend: &BackendState, server: &ServerState) -> Row {
         row.num("slim", i64::from(limit));
     }
     row.text("status", server.status());
-    health_columns(&mut row, backend, server);
+    health_columns(&mut row, server);
     row.num("weight", i64::from(server.weight()));
     row.num("uweight", i64::from(server.weight()));
     row.num("act", i64::from(!server.backup));
@@ -238,17 +247,18 @@ fn server_row(backend: &BackendState, server: &ServerState) -> Row {
 
 /// The columns health checks fill: `lastchg` for every server; the check results, counts and
 /// `downtime` for a checked one, as HAProxy shows them.
-fn health_columns(row: &mut Row, backend: &BackendState, server: &ServerState) {
+fn health_columns(row: &mut Row, server: &ServerState) {
     let info = server.check_info();
     let now = tokio::time::Instant::now();
     row.num("lastchg", clamp(info.lastchg(now).as_secs()));
-    if !server.checked {
+    if !server.checks_enabled() {
         return;
     }
     row.num("chkfail", clamp(info.chkfail));
     row.num("chkdown", clamp(info.chkdown));
     row.num("downtime", clamp(info.downtime(now).as_secs()));
     row.num("hanafail", clamp(info.hanafail));
+    row.text("last_chk", info.check_desc.as_str());
     row.text("check_status", info.check_status.as_str());
     if let Some(code) = info.check_code {
         row.num("check_code", i64::from(code));
@@ -260,15 +270,13 @@ fn health_columns(row: &mut Row, backend: &BackendState, server: &ServerState) {
         );
     }
     row.text("check_desc", info.check_status.description());
-    if let Some(check) = backend
-        .model()
-        .servers
-        .get(server.id.index())
-        .map(|s| &s.check)
-    {
-        row.num("check_rise", i64::from(check.rise));
-        row.num("check_fall", i64::from(check.fall));
-    }
+    let check = &server.model().check;
+    row.num("check_rise", i64::from(check.rise));
+    row.num("check_fall", i64::from(check.fall));
+    row.num(
+        "check_health",
+        i64::from(info.health(server.is_up(), check.rise, check.fall)),
+    );
 }
 
 fn backend_row(backend: &BackendState) -> Row {
@@ -278,7 +286,13 @@ fn backend_row(backend: &BackendState) -> Row {
     row.server_side(counters);
     row.counter("qcur", &counters.queued);
     row.counter("qmax", &counters.max_queued);
+    row.counter("dreq", &counters.denied_requests);
     row.counter("req_tot", &counters.requests);
+    let history = backend.history();
+    let now = tokio::time::Instant::now();
+    row.num("chkdown", clamp(history.chkdown));
+    row.num("lastchg", clamp(history.lastchg(now).as_secs()));
+    row.num("downtime", clamp(history.downtime(now).as_secs()));
     let servers = backend.servers();
     let usable = |backup: bool| {
         servers

@@ -14,12 +14,7 @@ async fn option_httpclose_answers_with_connection_close() {
     let proxy = start(config).await;
     let answer = raw_exchange(proxy.addr, b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").await;
     assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
-    assert!(
-        answer
-            .to_ascii_lowercase()
-            .contains("connection: close\r\n"),
-        "{answer}"
-    );
+    assert!(says_connection_close(&answer), "{answer}");
 }
 
 #[tokio::test]
@@ -41,12 +36,7 @@ async fn shutdown_lets_the_request_in_flight_finish_with_connection_close() {
     stop.send(()).unwrap();
     let answer = in_flight.await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
-    assert!(
-        answer
-            .to_ascii_lowercase()
-            .contains("connection: close\r\n"),
-        "{answer}"
-    );
+    assert!(says_connection_close(&answer), "{answer}");
     assert!(answer.ends_with("finished"), "{answer}");
     tokio::time::timeout(Duration::from_secs(2), serving)
         .await
@@ -68,4 +58,11 @@ async fn an_idle_keep_alive_connection_is_closed_silently_after_timeout_http_kee
     assert!(started.elapsed() < Duration::from_secs(2), "kept open");
     assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
     assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+}
+
+/// Whether a raw HTTP/1.1 answer carries `Connection: close`.
+fn says_connection_close(answer: &str) -> bool {
+    answer
+        .to_ascii_lowercase()
+        .contains("connection: close\r\n")
 }

@@ -1,0 +1,79 @@
+//! Byte counting and timings of the bodies exchanged with a server: each data frame adds its
+//! length to the server's and the backend's `bin` (request bodies) or `bout` (response bodies),
+//! two relaxed atomic additions per frame; when the response is finished the request's queue,
+//! response and total times go into their `qtime`/`rtime`/`ttime` averages.
+
+use super::body::OnData;
+use crate::runtime::{BackendState, Counters, RequestTimes, ServerState};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Which way a body goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Direction {
+    /// From the client to the server (`bin`).
+    ToServer,
+    /// From the server to the client (`bout`).
+    ToClient,
+}
+
+/// The server and backend a body's bytes count on.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) backend: Arc<BackendState>,
+    pub(crate) server: Arc<ServerState>,
+}
+
+impl Target {
+    fn counters(&self) -> [&Counters; 2] {
+        [&self.backend.counters, &self.server.counters]
+    }
+}
+
+fn counter(counters: &Counters, direction: Direction) -> &AtomicU64 {
+    match direction {
+        Direction::ToServer => &counters.bytes_in,
+        Direction::ToClient => &counters.bytes_out,
+    }
+}
+
+/// Counts the data bytes of a body going `direction` on `target`.
+#[derive(Debug)]
+pub(crate) struct CountOn {
+    pub(crate) target: Target,
+    pub(crate) direction: Direction,
+}
+
+impl OnData for CountOn {
+    fn on_data(&mut self, len: u64) {
+        for counters in self.target.counters() {
+            Counters::add(counter(counters, self.direction), len);
+        }
+    }
+}
+
+/// Records a request's times on its server and backend when dropped (with the response body,
+/// once it is sent or abandoned).
+#[derive(Debug)]
+pub(crate) struct TimesOnDrop {
+    pub(crate) target: Target,
+    /// When the request reached the backend.
+    pub(crate) started: Instant,
+    pub(crate) queue: Duration,
+    pub(crate) response: Duration,
+}
+
+impl Drop for TimesOnDrop {
+    fn drop(&mut self) {
+        let times = RequestTimes {
+            queue: RequestTimes::millis(self.queue),
+            response: RequestTimes::millis(self.response),
+            total: RequestTimes::millis(self.started.elapsed()),
+        };
+        for counters in self.target.counters() {
+            counters.times.record(times);
+        }
+    }
+}
