@@ -131,11 +131,8 @@ fn a_full_server_queues_requests_and_timings_average_them() {
         assert!(rtime >= floor, "{row} rtime {rtime}");
         assert!(number(&proxy, row, "ttime") >= rtime, "{row}");
         assert!(number(&proxy, row, "qtime") > 0, "{row}");
-        assert_eq!(
-            proxy.stat("be", row, "ctime"),
-            "",
-            "connect times are not measured"
-        );
+        // Loopback connects take well under a millisecond, but the column is measured.
+        assert!(number(&proxy, row, "ctime") >= 0, "{row}");
     }
 }
 

@@ -62,6 +62,7 @@ pub(crate) struct TimesOnDrop {
     /// When the request reached the backend.
     pub(crate) started: Instant,
     pub(crate) queue: Duration,
+    pub(crate) connect: Duration,
     pub(crate) response: Duration,
 }
 
@@ -69,6 +70,7 @@ impl Drop for TimesOnDrop {
     fn drop(&mut self) {
         let times = RequestTimes {
             queue: RequestTimes::millis(self.queue),
+            connect: RequestTimes::millis(self.connect),
             response: RequestTimes::millis(self.response),
             total: RequestTimes::millis(self.started.elapsed()),
         };

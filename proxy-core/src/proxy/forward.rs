@@ -96,18 +96,20 @@ pub(crate) async fn forward(
             None => sent.await,
         };
         let failure = match outcome {
-            Ok(response) => {
+            Ok(sent) => {
+                let (response, connect_time) = (sent.response, sent.connect_time);
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
                 super::metrics::server_response(backend.name(), &server.name, status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
-                    let response_time = sending.elapsed();
+                    let response_time = sending.elapsed().saturating_sub(connect_time);
                     trace.response = Some(response_time);
                     server.counters.count_response(status);
                     let times = TimesOnDrop {
                         target: target.clone(),
                         started,
                         queue: trace.queue,
+                        connect: connect_time,
                         response: response_time,
                     };
                     return Ok(response.map(|body| {

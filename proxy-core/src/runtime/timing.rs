@@ -1,6 +1,6 @@
-//! Request timings averaged over the last 1024 requests: HAProxy's `qtime`, `rtime` and
-//! `ttime` columns. (`ctime` is not measured: connections come from a pool, so `rtime` includes
-//! the connect time when a new connection was needed.)
+//! Request timings averaged over the last 1024 requests: HAProxy's `qtime`, `ctime`, `rtime`
+//! and `ttime` columns. A request sent on a reused upstream connection counts a connect time of
+//! zero, as in HAProxy.
 //!
 //! HAProxy keeps a sliding sum per timing (`swrate_add_dynamic` in `freq_ctr.h`): while fewer
 //! than 1024 samples were seen the sum simply accumulates and the average is `sum / samples`;
@@ -18,6 +18,8 @@ pub const TIME_SAMPLES: u64 = 1024;
 pub struct RequestTimes {
     /// Waiting for a server slot (`qtime`).
     pub queue: u64,
+    /// Connecting to the server; zero on a reused connection (`ctime`).
+    pub connect: u64,
     /// From sending the request to the response head (`rtime`).
     pub response: u64,
     /// From receiving the request to the end of the response (`ttime`).
@@ -31,11 +33,12 @@ impl RequestTimes {
     }
 }
 
-/// The three sliding averages of a backend or a server.
+/// The sliding averages of a backend or a server.
 #[derive(Debug, Default)]
 pub struct TimeAverages {
     samples: AtomicU64,
     queue: AtomicU64,
+    connect: AtomicU64,
     response: AtomicU64,
     total: AtomicU64,
 }
@@ -61,6 +64,7 @@ impl TimeAverages {
             0
         };
         slide(&self.queue, window, times.queue);
+        slide(&self.connect, window, times.connect);
         slide(&self.response, window, times.response);
         slide(&self.total, window, times.total);
     }
@@ -77,6 +81,7 @@ impl TimeAverages {
     pub fn averages(&self) -> RequestTimes {
         RequestTimes {
             queue: self.average(&self.queue),
+            connect: self.average(&self.connect),
             response: self.average(&self.response),
             total: self.average(&self.total),
         }
@@ -84,7 +89,13 @@ impl TimeAverages {
 
     /// Forgets every sample (`clear counters all`).
     pub fn clear(&self) {
-        for counter in [&self.samples, &self.queue, &self.response, &self.total] {
+        for counter in [
+            &self.samples,
+            &self.queue,
+            &self.connect,
+            &self.response,
+            &self.total,
+        ] {
             counter.store(0, Ordering::Relaxed);
         }
     }

@@ -149,6 +149,7 @@ impl Row {
         self.num("lastsess", counters.last_session_age().map_or(-1, clamp));
         let times = counters.times.averages();
         self.num("qtime", clamp(times.queue));
+        self.num("ctime", clamp(times.connect));
         self.num("rtime", clamp(times.response));
         self.num("ttime", clamp(times.total));
         self.counter("econ", &counters.connect_errors);

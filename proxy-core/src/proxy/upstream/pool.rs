@@ -66,6 +66,13 @@ impl ServerPool {
     }
 }
 
+/// A server's response head, and how long connecting took (zero on a reused connection:
+/// HAProxy's `ctime`).
+pub(crate) struct Sent {
+    pub(crate) response: Response<PooledBody>,
+    pub(crate) connect_time: Duration,
+}
+
 /// The upstream connections of one backend's servers (indexed by server id).
 pub(crate) struct Upstream {
     servers: Box<[Arc<ServerPool>]>,
@@ -111,7 +118,7 @@ impl Upstream {
         server: &ServerState,
         mut request: Request<ProxyBody>,
         reuse: bool,
-    ) -> Result<Response<PooledBody>, UpstreamError> {
+    ) -> Result<Sent, UpstreamError> {
         let addr = server.addr();
         let pool = self.servers.get(server.id.index());
         while let Some(mut idle) = pool.and_then(|pool| pool.take(addr)) {
@@ -119,7 +126,13 @@ impl Upstream {
                 continue;
             }
             match idle.sender.try_send_request(request).await {
-                Ok(response) => return Ok(pooled(response, idle.sender, addr, pool, reuse)),
+                Ok(response) => {
+                    let response = pooled(response, idle.sender, addr, pool, reuse);
+                    return Ok(Sent {
+                        response,
+                        connect_time: Duration::ZERO,
+                    });
+                }
                 // Closed by the server before the request went out: try another connection.
                 Err(mut error) => match error.take_message() {
                     Some(unsent) => request = unsent,
@@ -127,12 +140,17 @@ impl Upstream {
                 },
             }
         }
+        let connecting = Instant::now();
         let mut sender = self.connect(addr).await?;
+        let connect_time = connecting.elapsed();
         let response = sender
             .send_request(request)
             .await
             .map_err(UpstreamError::Http)?;
-        Ok(pooled(response, sender, addr, pool, reuse))
+        Ok(Sent {
+            response: pooled(response, sender, addr, pool, reuse),
+            connect_time,
+        })
     }
 
     /// A new connection to `addr`, its I/O driven by a task of its own.
