@@ -5,6 +5,7 @@
 //! (`<proxy> <type> <sid>`, `up`, `no-maint`), and the statistics page ([`StatsPage`]: HTML,
 //! `;csv`, `;json`). The stats socket (`admin`) and the page serve these texts.
 
+mod actions;
 mod fields;
 mod html;
 mod info;
