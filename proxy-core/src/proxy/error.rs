@@ -3,10 +3,10 @@
 //! HAProxy answers its own errors with a short HTML page, `Cache-Control: no-cache` and
 //! `Content-Type: text/html`; Switchyard does the same with its own wording.
 
+use super::upstream::UpstreamError;
 use super::{full_body, ProxyBody};
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use http::{Response, StatusCode};
-use hyper_util::client::legacy;
 
 /// Why a request could not be forwarded, or why its response could not be received.
 #[derive(Debug, thiserror::Error)]
@@ -19,10 +19,10 @@ pub(crate) enum ProxyError {
     QueueTimeout,
     /// Connecting to the server failed, after every allowed retry.
     #[error("could not connect to the server: {0}")]
-    Connect(#[source] legacy::Error),
+    Connect(#[source] UpstreamError),
     /// The server's response head was invalid, or the connection broke before it was complete.
     #[error("the server sent no valid response: {0}")]
-    BadResponse(#[source] legacy::Error),
+    BadResponse(#[source] UpstreamError),
     /// `timeout server` elapsed before the response head arrived.
     #[error("the server did not answer within 'timeout server'")]
     ServerTimeout,

@@ -17,16 +17,15 @@ use super::cut::{CutWatch, Cuttable};
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
+use super::upstream::UpstreamError;
 use super::{box_body, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
 use crate::model::RetryOn;
 use crate::runtime::{BackendState, Counters, Outcome, ServerState};
 use http::header::{HeaderValue, CONNECTION, HOST};
 use http::request::Parts;
-use http::uri::{PathAndQuery, Scheme};
 use http::{Request, Response, Uri, Version};
 use http_body::Body;
-use hyper_util::client::legacy;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,7 +81,7 @@ pub(crate) async fn forward(
         ));
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sending = Instant::now();
-        let sent = plan.client.request(request);
+        let sent = plan.upstream.send(&server, request, !close_upstream);
         let sent = async {
             tokio::select! {
                 result = sent => result.map_err(Failure::of),
@@ -171,13 +170,13 @@ pub(crate) async fn forward(
 enum Failure {
     /// `conn-failure`.
     #[error("connection failed: {0}")]
-    Connect(#[source] legacy::Error),
+    Connect(#[source] UpstreamError),
     /// `empty-response`: the connection closed (or broke) before a response head.
     #[error("no response: {0}")]
-    Empty(#[source] legacy::Error),
+    Empty(#[source] UpstreamError),
     /// `junk-response`: the response head was not valid HTTP.
     #[error("invalid response: {0}")]
-    Junk(#[source] legacy::Error),
+    Junk(#[source] UpstreamError),
     /// `response-timeout`.
     #[error("no response within 'timeout server'")]
     Timeout,
@@ -187,14 +186,11 @@ enum Failure {
 }
 
 impl Failure {
-    fn of(error: legacy::Error) -> Failure {
+    fn of(error: UpstreamError) -> Failure {
         if error.is_connect() {
             return Failure::Connect(error);
         }
-        let parse = std::error::Error::source(&error)
-            .and_then(|source| source.downcast_ref::<hyper::Error>())
-            .is_some_and(hyper::Error::is_parse);
-        if parse {
+        if error.is_parse() {
             Failure::Junk(error)
         } else {
             Failure::Empty(error)
@@ -252,25 +248,20 @@ fn redispatch_now(interval: Option<i32>, retry: u32, retries: u32) -> bool {
     }
 }
 
-/// The request as the server receives it: target `http://<server><path?query>`, HTTP/1.1, the
-/// client's headers (Host included) as the rules left them.
+/// The request as the server receives it: origin-form target (`/path?query`), HTTP/1.1, the
+/// client's headers as the rules left them. Host is the client's, else the authority of an
+/// absolute-form target, else the server's address.
 fn upstream_request(
     parts: &Parts,
     server: SocketAddr,
     body: ProxyBody,
     close_upstream: bool,
 ) -> Result<Request<ProxyBody>, ProxyError> {
-    let path = parts
-        .uri
-        .path_and_query()
-        .cloned()
-        .unwrap_or_else(|| PathAndQuery::from_static("/"));
-    let uri = Uri::builder()
-        .scheme(Scheme::HTTP)
-        .authority(server.to_string())
-        .path_and_query(path)
-        .build()
-        .map_err(ProxyError::Unforwardable)?;
+    let uri = match parts.uri.path_and_query() {
+        _ if parts.uri.scheme().is_none() && parts.uri.authority().is_none() => parts.uri.clone(),
+        Some(path) => Uri::from(path.clone()),
+        None => Uri::from_static("/"),
+    };
     let mut request = Request::new(body);
     *request.method_mut() = parts.method.clone();
     *request.uri_mut() = uri;
@@ -278,10 +269,11 @@ fn upstream_request(
     *request.headers_mut() = parts.headers.clone();
     let headers = request.headers_mut();
     if !headers.contains_key(HOST) {
-        // An absolute-form target names the host; otherwise hyper uses the server address.
-        if let Some(host) = parts.uri.authority().and_then(|a| a.as_str().parse().ok()) {
-            headers.insert(HOST, host);
-        }
+        let host = match parts.uri.authority() {
+            Some(authority) => HeaderValue::from_str(authority.as_str()),
+            None => HeaderValue::from_str(&server.to_string()),
+        };
+        headers.insert(HOST, host.map_err(|e| ProxyError::Unforwardable(e.into()))?);
     }
     if close_upstream {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
@@ -308,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn upstream_request_targets_the_server_and_keeps_host() {
+    fn upstream_request_is_origin_form_and_keeps_host() {
         let (parts, ()) = Request::builder()
             .uri("http://public.example/a/b?x=1")
             .body(())
@@ -316,7 +308,7 @@ mod tests {
             .into_parts();
         let server: SocketAddr = "127.0.0.1:8080".parse().unwrap();
         let request = upstream_request(&parts, server, empty_body(), true).unwrap();
-        assert_eq!(request.uri(), "http://127.0.0.1:8080/a/b?x=1");
+        assert_eq!(request.uri(), "/a/b?x=1");
         assert_eq!(request.headers()[HOST], "public.example");
         assert_eq!(request.headers()[CONNECTION], "close");
     }

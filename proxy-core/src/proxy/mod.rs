@@ -35,6 +35,7 @@ mod queue;
 #[allow(clippy::unwrap_used)]
 mod tests;
 mod trace;
+mod upstream;
 
 pub use body::{box_body, BoxError, ProxyBody};
 pub use client::Client;

@@ -4,23 +4,13 @@
 //! every frontend) and a [`FrontendPlan`] per frontend. Both are immutable; live server state is
 //! in the [`Runtime`].
 
-use super::ProxyBody;
+use super::upstream::Upstream;
 use crate::log::AccessLog;
 use crate::model::{self, ConnMode};
 use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
 use crate::runtime::{FrontendState, Runtime};
 use crate::stats::StatsPage;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long an unused upstream connection stays in the pool.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The pool of upstream connections of one backend.
-pub(crate) type UpstreamClient = Client<HttpConnector, ProxyBody>;
 
 /// One backend's compiled rules and its connection pool.
 #[derive(Debug)]
@@ -29,26 +19,24 @@ pub(crate) struct BackendPlan {
     pub(crate) response_rules: ResponseRules,
     pub(crate) forwardfor: Option<ForwardFor>,
     pub(crate) conn_mode: ConnMode,
-    pub(crate) client: UpstreamClient,
+    pub(crate) upstream: Upstream,
 }
 
 impl BackendPlan {
     /// Compiles `backend`'s rules and opens (lazily) its connection pool.
     pub(crate) fn compile(backend: &model::Backend) -> Result<BackendPlan, RoutingError> {
         let acls = Acls::compile(&backend.acls)?;
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(backend.timeouts.connect);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .build(connector);
+        let upstream = Upstream::new(
+            backend.servers.len(),
+            backend.timeouts.connect,
+            backend.timeouts.server,
+        );
         Ok(BackendPlan {
             request_rules: RequestRules::compile(&backend.request_rules, &acls)?,
             response_rules: ResponseRules::compile(&backend.response_rules, &acls)?,
             forwardfor: compile_forwardfor(&backend.http)?,
             conn_mode: backend.http.conn_mode,
-            client,
+            upstream,
         })
     }
 }

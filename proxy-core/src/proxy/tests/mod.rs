@@ -4,6 +4,7 @@ mod lifecycle;
 mod observability;
 mod streaming;
 mod support;
+mod upstream;
 
 use crate::model::ForwardFor;
 use crate::runtime::{AdminState, ServerId};

@@ -1,0 +1,189 @@
+//! One backend's upstream connections: the idle ones of each server, and opening new ones with
+//! `timeout connect` and `TCP_NODELAY`. HAProxy keeps idle server connections the same way
+//! (its `pool-max-conn`/`pool-purge-delay` tuning is fixed here).
+
+use super::body::Release;
+use super::{PooledBody, UpstreamError};
+use crate::proxy::ProxyBody;
+use crate::runtime::ServerState;
+use http::header::CONNECTION;
+use http::{HeaderMap, Request, Response};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use std::collections::VecDeque;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+/// The most idle connections kept per server; more are closed when their response ends.
+const MAX_IDLE_PER_SERVER: usize = 1024;
+/// The longest an idle connection is kept (less when `timeout server` is shorter).
+const MAX_IDLE_TIME: Duration = Duration::from_secs(10);
+
+/// The sending half of one upstream connection.
+pub(super) type Sender = SendRequest<ProxyBody>;
+
+/// An idle connection: its sender, where it goes and since when it is idle.
+pub(super) struct Idle {
+    pub(super) sender: Sender,
+    pub(super) addr: SocketAddr,
+    pub(super) since: Instant,
+}
+
+/// The idle connections of one server, most recently used at the back.
+pub(super) struct ServerPool {
+    idle: Mutex<VecDeque<Idle>>,
+    idle_time: Duration,
+}
+
+impl ServerPool {
+    /// The most recently used idle connection to `addr` that is not too old.
+    fn take(&self, addr: SocketAddr) -> Option<Idle> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some(connection) = idle.pop_back() {
+            if connection.addr == addr && connection.since.elapsed() < self.idle_time {
+                return Some(connection);
+            }
+        }
+        None
+    }
+
+    /// Keeps `connection` for the next request, dropping the ones idle for too long.
+    pub(super) fn put(&self, connection: Idle) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while idle
+            .front()
+            .is_some_and(|oldest| oldest.since.elapsed() >= self.idle_time)
+        {
+            idle.pop_front();
+        }
+        if idle.len() < MAX_IDLE_PER_SERVER {
+            idle.push_back(connection);
+        }
+    }
+}
+
+/// The upstream connections of one backend's servers (indexed by server id).
+pub(crate) struct Upstream {
+    servers: Box<[Arc<ServerPool>]>,
+    connect_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upstream")
+            .field("servers", &self.servers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Upstream {
+    /// Empty pools for `servers` servers, connecting within `connect_timeout` and keeping idle
+    /// connections no longer than `server_timeout` (and 10s).
+    pub(crate) fn new(
+        servers: usize,
+        connect_timeout: Option<Duration>,
+        server_timeout: Option<Duration>,
+    ) -> Upstream {
+        let idle_time = server_timeout.map_or(MAX_IDLE_TIME, |t| t.min(MAX_IDLE_TIME));
+        let servers = (0..servers)
+            .map(|_| {
+                Arc::new(ServerPool {
+                    idle: Mutex::default(),
+                    idle_time,
+                })
+            })
+            .collect();
+        Upstream {
+            servers,
+            connect_timeout,
+        }
+    }
+
+    /// Sends `request` to `server` on an idle connection, or a new one when none is left (or
+    /// the idle ones turn out closed by the server). The connection goes back to the pool once
+    /// the response body has ended, unless `reuse` is false or the server asked to close.
+    pub(crate) async fn send(
+        &self,
+        server: &ServerState,
+        mut request: Request<ProxyBody>,
+        reuse: bool,
+    ) -> Result<Response<PooledBody>, UpstreamError> {
+        let addr = server.addr();
+        let pool = self.servers.get(server.id.index());
+        while let Some(mut idle) = pool.and_then(|pool| pool.take(addr)) {
+            if idle.sender.ready().await.is_err() {
+                continue;
+            }
+            match idle.sender.try_send_request(request).await {
+                Ok(response) => return Ok(pooled(response, idle.sender, addr, pool, reuse)),
+                // Closed by the server before the request went out: try another connection.
+                Err(mut error) => match error.take_message() {
+                    Some(unsent) => request = unsent,
+                    None => return Err(UpstreamError::Http(error.into_error())),
+                },
+            }
+        }
+        let mut sender = self.connect(addr).await?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(UpstreamError::Http)?;
+        Ok(pooled(response, sender, addr, pool, reuse))
+    }
+
+    /// A new connection to `addr`, its I/O driven by a task of its own.
+    async fn connect(&self, addr: SocketAddr) -> Result<Sender, UpstreamError> {
+        let connecting = TcpStream::connect(addr);
+        let stream = match self.connect_timeout {
+            Some(limit) => tokio::time::timeout(limit, connecting)
+                .await
+                .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, "timed out"))),
+            None => connecting.await,
+        }
+        .map_err(UpstreamError::Connect)?;
+        stream.set_nodelay(true).map_err(UpstreamError::Connect)?;
+        let (sender, connection) = http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(UpstreamError::Http)?;
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "upstream connection ended");
+            }
+        });
+        Ok(sender)
+    }
+}
+
+/// The response, its body returning the connection to `pool` once it has ended when reuse is
+/// allowed.
+fn pooled(
+    response: Response<hyper::body::Incoming>,
+    sender: Sender,
+    addr: SocketAddr,
+    pool: Option<&Arc<ServerPool>>,
+    reuse: bool,
+) -> Response<PooledBody> {
+    let release = match pool {
+        Some(pool) if reuse && !asks_to_close(response.headers()) => Some(Release {
+            pool: Arc::clone(pool),
+            sender,
+            addr,
+        }),
+        _ => None,
+    };
+    response.map(|body| PooledBody::new(body, release))
+}
+
+/// Whether the server's `Connection` header says `close`.
+fn asks_to_close(headers: &HeaderMap) -> bool {
+    headers.get_all(CONNECTION).iter().any(|value| {
+        value
+            .as_bytes()
+            .split(|&b| b == b',')
+            .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"))
+    })
+}
