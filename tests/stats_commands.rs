@@ -231,3 +231,34 @@ fn show_info_answers_json_and_typed() {
     assert_eq!(pid["field"]["pos"], 6);
     assert_eq!(pid["value"]["value"], setup.proxy.pid());
 }
+
+#[test]
+fn show_stat_desc_ends_each_typed_line_with_a_quoted_description() {
+    let web1 = Backend::start("web1");
+    let setup = CliSetup::start(&[&web1]);
+    let cli = setup.admin();
+    let plain = cli.command("show stat typed");
+    let described = cli.command("show stat typed desc");
+    assert_eq!(plain.lines().count(), described.lines().count());
+    let scur = described
+        .lines()
+        .find(|l| l.starts_with("S.") && l.contains(".4.scur.1:"))
+        .expect(&described);
+    assert_eq!(
+        scur.split_once(":MGP:u32:0:").map(|(_, d)| d),
+        Some("\"sessions in progress now\""),
+        "{scur}"
+    );
+    for line in described.lines().filter(|l| !l.is_empty()) {
+        assert!(line.ends_with('"'), "{line}");
+        assert!(
+            line.rsplit_once(":\"").is_some_and(|(_, d)| d.len() > 2),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        cli.command("show stat desc"),
+        cli.command("show stat"),
+        "desc only changes the typed form"
+    );
+}

@@ -173,3 +173,73 @@ fn headless_chromium_renders_the_page() {
         std::fs::copy(&shot, keep).unwrap();
     }
 }
+
+/// A form POST of `form` to the page, as a browser sends it.
+fn post_form(proxy: &ProxyProcess, form: &str) -> switchyard_tests::Reply {
+    send(
+        RequestSpec::get(&proxy.url("/haproxy?stats"))
+            .method("POST")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form),
+    )
+    .unwrap()
+}
+
+#[test]
+fn stats_admin_form_puts_a_checked_server_in_maintenance() {
+    let webs = webs();
+    let proxy = proxy(
+        "    acl local src 127.0.0.1\n    stats admin if local",
+        &webs,
+    );
+    let page = get(&proxy.url("/haproxy?stats")).body;
+    assert!(page.contains("<form method=\"post\" action=\"/haproxy?stats\">"));
+    assert!(page.contains("<input type=\"checkbox\" name=\"s\" value=\"web1\">"));
+    let stat = switchyard_tests::parse_stat(&get(&proxy.url("/haproxy?stats;csv")).body);
+    let iid = &stat["pool/BACKEND"]["iid"];
+    assert!(page.contains(&format!(
+        "<input type=\"hidden\" name=\"b\" value=\"#{iid}\">"
+    )));
+    assert!(page.contains("<option value=\"maint\">"));
+    assert!(!page.contains("<script"), "a plain form, no script");
+    assert_eq!(get(&proxy.url("/")).server(), Some("web1"));
+
+    let done = post_form(&proxy, &format!("s=web1&action=maint&b=%23{iid}"));
+    assert_eq!(done.status, 303);
+    assert_eq!(done.header("location"), Some("/haproxy?stats;st=DONE"));
+    let csv = get(&proxy.url("/haproxy?stats;csv")).body;
+    let web1 = csv.lines().find(|l| l.starts_with("pool,web1,")).unwrap();
+    assert!(web1.contains(",MAINT,"), "{web1}");
+    let after = get(&proxy.url("/haproxy?stats;st=DONE")).body;
+    assert!(after.contains("<tr class=\"maint\"><td><input type=\"checkbox\" name=\"s\" value=\"web1\"></td><td class=\"name\">web1</td><td>MAINT</td>"));
+    assert!(after.contains("Action processed successfully."));
+    // web2 is disabled in the config and web1 is now in maintenance: only the backup is left.
+    for _ in 0..3 {
+        assert_eq!(get(&proxy.url("/")).server(), Some("web3"));
+    }
+
+    let by_name = post_form(&proxy, "s=web1&s=nope&action=ready&b=pool");
+    assert_eq!(by_name.header("location"), Some("/haproxy?stats;st=PART"));
+    assert_eq!(get(&proxy.url("/")).server(), Some("web1"));
+    let unknown = post_form(&proxy, "s=web1&action=maint&b=%2399");
+    assert_eq!(unknown.header("location"), Some("/haproxy?stats;st=ERRP"));
+    assert_eq!(get(&proxy.url("/")).server(), Some("web1"));
+}
+
+#[test]
+fn without_stats_admin_rights_the_page_has_no_form_and_posts_are_denied() {
+    let webs = webs();
+    let proxy = proxy("    stats admin if FALSE", &webs);
+    let page = get(&proxy.url("/haproxy?stats")).body;
+    assert!(!page.contains("<form") && !page.contains("type=\"checkbox\""));
+    let denied = post_form(&proxy, "s=web1&action=maint&b=%232");
+    assert_eq!(denied.status, 303);
+    assert_eq!(denied.header("location"), Some("/haproxy?stats;st=DENY"));
+    assert!(get(&proxy.url("/haproxy?stats;st=DENY"))
+        .body
+        .contains("Action denied"));
+    let csv = get(&proxy.url("/haproxy?stats;csv")).body;
+    let web1 = csv.lines().find(|l| l.starts_with("pool,web1,")).unwrap();
+    assert!(!web1.contains(",MAINT,"), "{web1}");
+    assert_eq!(get(&proxy.url("/")).server(), Some("web1"));
+}

@@ -221,7 +221,7 @@ fn unknown_commands_get_suggestions_and_help_lists_the_commands() {
         "{answer}"
     );
     assert!(
-        answer.contains("\n  show stat [json|no-maint|typed|up]*     : "),
+        answer.contains("\n  show stat [desc|json|no-maint|typed|up]*: "),
         "{answer}"
     );
     assert_eq!(

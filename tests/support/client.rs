@@ -18,6 +18,7 @@ pub struct RequestSpec {
     method: String,
     url: String,
     headers: Vec<(String, String)>,
+    body: Bytes,
     source_ip: Option<IpAddr>,
     timeout: Duration,
 }
@@ -29,6 +30,7 @@ impl RequestSpec {
             method: "GET".to_string(),
             url: url.to_string(),
             headers: Vec::new(),
+            body: Bytes::new(),
             source_ip: None,
             timeout: Duration::from_secs(10),
         }
@@ -43,6 +45,12 @@ impl RequestSpec {
     /// Add a request header (`Host` defaults to the URL's authority).
     pub fn header(mut self, name: &str, value: &str) -> RequestSpec {
         self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Send this body. Default is none.
+    pub fn body(mut self, body: &str) -> RequestSpec {
+        self.body = Bytes::from(body.to_owned());
         self
     }
 
@@ -132,7 +140,7 @@ async fn exchange(spec: RequestSpec) -> io::Result<Reply> {
         request = request.header(name.as_str(), value.as_str());
     }
     let request = request
-        .body(Full::new(Bytes::new()))
+        .body(Full::new(spec.body))
         .map_err(io::Error::other)?;
     let response = sender
         .send_request(request)

@@ -206,7 +206,7 @@ pub(crate) static COMMANDS: &[Command] = &[
     ),
     command(
         &["show", "stat"],
-        "show stat [json|no-maint|typed|up]*",
+        "show stat [desc|json|no-maint|typed|up]*",
         "print the counters of every proxy and server",
         User,
         show::stat,

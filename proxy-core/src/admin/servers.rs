@@ -115,15 +115,10 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
     let value = words.get(4).copied();
     match words.get(3).copied() {
         Some("state") => {
-            let state = match value {
-                Some("ready") => AdminState::Ready,
-                Some("drain") => AdminState::Drain,
-                Some("maint") => AdminState::Maint,
-                _ => {
-                    return Reply::line(
-                        "'set server <srv> state' expects 'ready', 'drain' and 'maint'.",
-                    )
-                }
+            let Some(state) = value.and_then(AdminState::from_word) else {
+                return Reply::line(
+                    "'set server <srv> state' expects 'ready', 'drain' and 'maint'.",
+                );
             };
             backend.set_admin_state(server.id, state);
             Reply::done()

@@ -41,15 +41,18 @@ pub(crate) fn clear_counters(shared: &Shared, state: &mut State, words: &[&str])
     Reply::done()
 }
 
-/// `show stat [json|typed|up|no-maint]* [<proxy> <type> <sid>]`.
+/// `show stat [json|typed|desc|up|no-maint]* [<proxy> <type> <sid>]`; `desc` only changes the
+/// `typed` form, as in HAProxy.
 pub(crate) fn stat(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let mut format = StatFormat::Csv;
+    let mut describe = false;
     let mut filter = StatFilter::default();
     let mut positional = Vec::new();
     for word in &words[2..] {
         match *word {
             "json" => format = StatFormat::Json,
             "typed" => format = StatFormat::Typed,
+            "desc" => describe = true,
             "up" => filter.up_only = true,
             "no-maint" => filter.no_maint = true,
             other => positional.push(other),
@@ -68,6 +71,9 @@ pub(crate) fn stat(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
             Ok(sid) => filter.server_id = Some(sid),
             Err(_) => return Reply::line("Invalid server id."),
         }
+    }
+    if describe && format == StatFormat::Typed {
+        format = StatFormat::TypedDescribed;
     }
     Reply::Text(stats::show_stat(&shared.runtime, &filter, format))
 }

@@ -1,6 +1,8 @@
 //! Frontends: where clients connect, and how their requests are routed.
 
-use super::{Acl, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend};
+use super::{
+    Acl, Condition, HttpOptions, Logging, RequestRule, ResponseRule, Timeouts, UseBackend,
+};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -57,4 +59,7 @@ pub struct StatsPage {
     pub auth: Vec<(String, String)>,
     /// `stats hide-version`.
     pub hide_version: bool,
+    /// `stats admin if|unless <cond>`: requests for which the page offers and accepts server
+    /// state changes. `None`: read-only for everyone.
+    pub admin: Option<Condition>,
 }

@@ -20,6 +20,7 @@ use http::header::{HeaderValue, CONNECTION};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
 use http_body::Body;
+use http_body_util::BodyExt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use tracing::Instrument;
@@ -34,6 +35,21 @@ pub(crate) enum Dispatch<B> {
 
 /// The address used for rules when the client's is unknown (no [`ClientAddr`] extension).
 const UNKNOWN_CLIENT: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
+
+/// The most of a stats page form that is read; HAProxy's limit is its buffer size.
+const MAX_FORM: usize = 64 * 1024;
+
+/// A POSTed stats page form, or nothing when it is too large or the client failed to send it.
+async fn read_form<B>(body: B) -> Bytes
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<super::BoxError>,
+{
+    match http_body_util::Limited::new(body, MAX_FORM).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => Bytes::new(),
+    }
+}
 
 /// Runs one request through the frontend described by `plan`.
 pub(crate) async fn dispatch<B>(plan: &FrontendPlan, request: Request<B>) -> Dispatch<B>
@@ -56,7 +72,13 @@ where
     if let Some(page) = &plan.stats {
         let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         if page.is_for(target) {
-            let answer = page.respond(&plan.runtime, target, &parts.headers);
+            let form = if parts.method == Method::POST {
+                read_form(body).await
+            } else {
+                Bytes::new()
+            };
+            let request = RequestInfo::from_parts(&parts, client_addr);
+            let answer = page.respond(&plan.runtime, &request, &form);
             trace.termination = "LR--";
             return answered(answer.map(full_body), trace);
         }

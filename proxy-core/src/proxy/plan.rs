@@ -81,7 +81,11 @@ impl FrontendPlan {
             name: Arc::from(frontend.name.as_str()),
             frontend: state,
             access_log,
-            stats: frontend.stats.as_ref().map(StatsPage::new),
+            stats: frontend
+                .stats
+                .as_ref()
+                .map(|page| StatsPage::new(page, &acls))
+                .transpose()?,
             runtime,
             backends,
         })

@@ -38,6 +38,17 @@ pub enum AdminState {
 }
 
 impl AdminState {
+    /// The state a `set server ... state <word>` command or the stats page's action names:
+    /// `ready`, `drain` or `maint`.
+    pub fn from_word(word: &str) -> Option<AdminState> {
+        match word {
+            "ready" => Some(AdminState::Ready),
+            "drain" => Some(AdminState::Drain),
+            "maint" => Some(AdminState::Maint),
+            _ => None,
+        }
+    }
+
     fn from_u8(v: u8) -> AdminState {
         match v {
             0 => AdminState::Ready,

@@ -1,6 +1,7 @@
 //! The statistics page as one self-contained HTML document (no scripts, no external assets):
 //! per proxy a table with a row per server, coloured by state, as HAProxy's page is read at a
-//! glance.
+//! glance. With `stats admin`, each backend's table is a form: a checkbox per server and an
+//! action list, POSTed with HAProxy's field names (`s`, `action`, `b`).
 
 use super::rows::{Kind, Row};
 use std::fmt::Write;
@@ -42,18 +43,22 @@ tr.up td{background:#c0f0c0}tr.down td{background:#ff9b9b}tr.maint td{background
 tr.drain td{background:#a0c8ff}tr.nocheck td{background:#e4e4e4}tr.total td{background:#f0e68c}\
 p.legend span{padding:1px 6px;margin-right:6px}";
 
-/// What the page header says about the process.
-pub(crate) struct PageInfo {
+/// What the page header says about the process, and what it offers.
+pub(crate) struct PageInfo<'a> {
     /// The version, or `None` with `stats hide-version`.
     pub(crate) version: Option<&'static str>,
     /// Seconds since start.
     pub(crate) uptime: u64,
     /// `stats refresh`, in seconds.
     pub(crate) refresh: Option<u64>,
+    /// The page's uri when the request may change servers (`stats admin`), for the forms.
+    pub(crate) admin_uri: Option<&'a str>,
+    /// The outcome of the last action, from the `;st=` option.
+    pub(crate) note: Option<&'static str>,
 }
 
 /// The whole page.
-pub(crate) fn page(rows: &[Row], info: &PageInfo) -> String {
+pub(crate) fn page(rows: &[Row], info: &PageInfo<'_>) -> String {
     let mut out = String::from("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
     out.push_str("<title>Statistics Report</title><style>");
     out.push_str(STYLE);
@@ -72,6 +77,9 @@ pub(crate) fn page(rows: &[Row], info: &PageInfo) -> String {
     out.push_str("<p class=\"legend\"><span style=\"background:#c0f0c0\">UP</span>\
         <span style=\"background:#ff9b9b\">DOWN</span><span style=\"background:#a0c8ff\">DRAIN</span>\
         <span style=\"background:#c7a0ff\">MAINT</span><span style=\"background:#e4e4e4\">no check</span></p>\n");
+    if let Some(note) = info.note {
+        let _ = writeln!(out, "<p class=\"note\"><b>{note}</b></p>");
+    }
     let mut start = 0;
     while start < rows.len() {
         let iid = rows[start].iid;
@@ -79,19 +87,28 @@ pub(crate) fn page(rows: &[Row], info: &PageInfo) -> String {
             .iter()
             .position(|r| r.iid != iid)
             .map_or(rows.len(), |n| start + n);
-        proxy_table(&mut out, &rows[start..end]);
+        proxy_table(&mut out, &rows[start..end], info.admin_uri);
         start = end;
     }
     out.push_str("</body></html>\n");
     out
 }
 
-fn proxy_table(out: &mut String, rows: &[Row]) {
+fn proxy_table(out: &mut String, rows: &[Row], admin_uri: Option<&str>) {
     let name = rows
         .first()
         .map(|r| r.text_of("pxname"))
         .unwrap_or_default();
-    let _ = write!(out, "<h2>{}</h2>\n<table><tr><th>Name</th>", escape(&name));
+    let form = admin_uri.filter(|_| rows.iter().any(|r| r.kind == Kind::Server));
+    let _ = writeln!(out, "<h2>{}</h2>", escape(&name));
+    if let Some(uri) = form {
+        let _ = writeln!(out, "<form method=\"post\" action=\"{}\">", escape(uri));
+    }
+    out.push_str("<table><tr>");
+    if form.is_some() {
+        out.push_str("<th></th>");
+    }
+    out.push_str("<th>Name</th>");
     for (heading, _) in COLUMNS {
         let _ = write!(out, "<th>{heading}</th>");
     }
@@ -106,17 +123,41 @@ fn proxy_table(out: &mut String, rows: &[Row]) {
             (_, "DRAIN") => "drain",
             _ => "nocheck",
         };
-        let _ = write!(
-            out,
-            "<tr class=\"{class}\"><td class=\"name\">{}</td>",
-            escape(&row.text_of("svname"))
-        );
+        let svname = escape(&row.text_of("svname"));
+        let _ = write!(out, "<tr class=\"{class}\">");
+        match (form, row.kind) {
+            (Some(_), Kind::Server) => {
+                let _ = write!(
+                    out,
+                    "<td><input type=\"checkbox\" name=\"s\" value=\"{svname}\"></td>"
+                );
+            }
+            (Some(_), _) => out.push_str("<td></td>"),
+            (None, _) => {}
+        }
+        let _ = write!(out, "<td class=\"name\">{svname}</td>");
         for (_, column) in COLUMNS {
             let _ = write!(out, "<td>{}</td>", escape(&row.text_of(column)));
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
+    if form.is_some() {
+        action_list(out, rows.first().map_or(0, |r| r.iid));
+    }
+}
+
+/// The end of a backend's form: the state to set on the checked servers, the backend's id.
+fn action_list(out: &mut String, iid: u32) {
+    out.push_str(
+        "<p>Set the checked servers to <select name=\"action\"><option value=\"\"></option>\
+         <option value=\"ready\">READY</option><option value=\"drain\">DRAIN</option>\
+         <option value=\"maint\">MAINT</option></select>",
+    );
+    let _ = writeln!(
+        out,
+        "<input type=\"hidden\" name=\"b\" value=\"#{iid}\"> <input type=\"submit\" value=\"Apply\"></p></form>"
+    );
 }
 
 /// Escapes text for HTML element content and attribute values.

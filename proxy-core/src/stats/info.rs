@@ -59,7 +59,7 @@ pub fn show_info(runtime: &Runtime, listeners: usize, format: StatFormat) -> Str
             }
             out
         }
-        StatFormat::Typed => {
+        StatFormat::Typed | StatFormat::TypedDescribed => {
             let mut out = String::new();
             for f in &fields {
                 let _ = writeln!(

@@ -5,6 +5,7 @@
 //! (`<proxy> <type> <sid>`, `up`, `no-maint`), and the statistics page ([`StatsPage`]: HTML,
 //! `;csv`, `;json`). The stats socket (`admin`) and the page serve these texts.
 
+mod actions;
 mod fields;
 mod html;
 mod info;
@@ -47,6 +48,8 @@ pub enum StatFormat {
     Csv,
     /// `typed`: one `F.iid.sid.pos.name.1:tags:type:value` line per filled field.
     Typed,
+    /// `typed desc`: the `typed` lines, each ending with `:"<description>"` of its column.
+    TypedDescribed,
     /// `json`: an array of rows, each an array of field objects.
     Json,
 }
@@ -64,7 +67,8 @@ pub fn show_stat(runtime: &Runtime, filter: &StatFilter, format: StatFormat) -> 
     let rows = filtered_rows(runtime, filter);
     match format {
         StatFormat::Csv => render::csv(&rows),
-        StatFormat::Typed => render::typed(&rows),
+        StatFormat::Typed => render::typed(&rows, false),
+        StatFormat::TypedDescribed => render::typed(&rows, true),
         StatFormat::Json => render::json(&rows),
     }
 }

@@ -3,7 +3,7 @@
 //! Each form ends with an empty line, as HAProxy's CLI answers do; the HTTP `;csv` form is
 //! the same text without it.
 
-use super::fields::{COLUMNS, META};
+use super::fields::{COLUMNS, GENERAL};
 use super::rows::{Row, Value};
 use serde::Serialize;
 use std::fmt::Write;
@@ -12,7 +12,7 @@ use std::fmt::Write;
 pub(crate) fn csv_header() -> String {
     let mut line = String::from("# ");
     for column in COLUMNS {
-        line.push_str(column);
+        line.push_str(column.name);
         line.push(',');
     }
     line.push('\n');
@@ -35,7 +35,7 @@ pub(crate) fn csv(rows: &[Row]) -> String {
         }
         // The `-` separator column, then the per-module columns Switchyard leaves empty.
         out.push_str("-,");
-        out.push_str(&",".repeat(COLUMNS.len() - META.len() - 1));
+        out.push_str(&",".repeat(COLUMNS.len() - GENERAL - 1));
         out.push('\n');
     }
     out
@@ -47,8 +47,9 @@ fn csv_escape(text: &str) -> String {
     text.replace([',', '\n', '\r'], " ")
 }
 
-/// The filled fields of every row, as `F.2.0.4.scur.1:MGP:u32:0` lines.
-pub(crate) fn typed(rows: &[Row]) -> String {
+/// The filled fields of every row, as `F.2.0.4.scur.1:MGP:u32:0` lines; with `describe`, each
+/// line ends with `:"<what the column counts>"` as HAProxy's `desc` option adds.
+pub(crate) fn typed(rows: &[Row], describe: bool) -> String {
     let mut out = String::new();
     for row in rows {
         for (position, name, tags, kind, value) in fields(row) {
@@ -56,13 +57,17 @@ pub(crate) fn typed(rows: &[Row]) -> String {
                 Value::Str(text) => text.clone(),
                 Value::Num(n) => n.to_string(),
             };
-            let _ = writeln!(
+            let _ = write!(
                 out,
                 "{}.{}.{}.{position}.{name}.1:{tags}:{kind}:{text}",
                 row.kind.letter(),
                 row.iid,
                 row.sid
             );
+            if describe {
+                let _ = write!(out, ":\"{}\"", COLUMNS[position].desc);
+            }
+            out.push('\n');
         }
     }
     out
@@ -77,9 +82,10 @@ fn fields(
         .enumerate()
         .filter_map(move |(position, value)| {
             let value = value.as_ref()?;
-            let (tags, kind) = META.get(position).copied().flatten()?;
-            let tags = row_tags(row, COLUMNS[position], tags);
-            Some((position, COLUMNS[position], tags, kind, value))
+            let column = COLUMNS.get(position)?;
+            let (tags, kind) = column.meta?;
+            let tags = row_tags(row, column.name, tags);
+            Some((position, column.name, tags, kind, value))
         })
 }
 

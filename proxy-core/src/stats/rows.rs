@@ -2,7 +2,7 @@
 //! backend, each a list of optional values by column. A column Switchyard does not track stays
 //! `None` and renders empty, as HAProxy leaves a column empty where it does not apply.
 
-use super::fields::{COLUMNS, META};
+use super::fields::{COLUMNS, GENERAL};
 use crate::model::Balance;
 use crate::runtime::{BackendState, Counters, FrontendState, Runtime, ServerState};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -76,7 +76,7 @@ impl Row {
             kind,
             iid,
             sid,
-            values: vec![None; META.len()],
+            values: vec![None; GENERAL],
         };
         row.text("pxname", pxname);
         row.text("svname", svname);
@@ -161,7 +161,7 @@ impl Row {
 
 /// The position of a general column.
 fn position(column: &str) -> Option<usize> {
-    COLUMNS[..META.len()].iter().position(|c| *c == column)
+    COLUMNS[..GENERAL].iter().position(|c| c.name == column)
 }
 
 fn load(counter: &AtomicU64) -> i64 {

@@ -62,10 +62,15 @@ fn behaviour_changing_keywords_are_not_supported_yet() {
         errors,
         ["t.cfg:8: 'http-request use-service': service 'lua.hello' is not supported yet (in 'frontend f' section)"]
     );
-    let errors = errors_of(&proxies("  stats admin if TRUE", ""));
+    let errors = errors_of(&proxies("  stats scope f", ""));
     assert_eq!(
         errors,
-        ["t.cfg:8: 'stats admin' is not supported yet (in 'frontend f' section)"]
+        ["t.cfg:8: 'stats scope' is not supported yet (in 'frontend f' section)"]
+    );
+    let errors = errors_of(&proxies("  stats admin", ""));
+    assert_eq!(
+        errors,
+        ["t.cfg:8: 'stats admin': expects 'if' or 'unless' followed by a condition (in 'frontend f' section)"]
     );
 }
 

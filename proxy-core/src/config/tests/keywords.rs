@@ -288,7 +288,7 @@ fn backend_options_are_read() {
 #[test]
 fn stats_page_settings_are_read() {
     let config = config_of(&proxies(
-        "  acl local src 127.0.0.1\n  stats enable\n  stats refresh 5s\n  stats realm Stats\n  stats auth admin:secret\n  stats hide-version",
+        "  acl local src 127.0.0.1\n  stats enable\n  stats refresh 5s\n  stats realm Stats\n  stats auth admin:secret\n  stats hide-version\n  stats admin if local",
         "",
     ));
     let page = config.frontends[0].stats.clone().unwrap();
@@ -297,6 +297,11 @@ fn stats_page_settings_are_read() {
     assert_eq!(page.realm.as_deref(), Some("Stats"));
     assert_eq!(page.auth, [("admin".to_string(), "secret".to_string())]);
     assert!(page.hide_version);
+    let admin = page.admin.unwrap();
+    assert!(!admin.negated);
+    assert!(
+        matches!(&admin.any_of[..], [terms] if matches!(&terms[..], [AclTerm::Named { name, .. }] if name == "local"))
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use super::super::keywords::{self, Unhandled};
 use super::super::lexer::Line;
 use super::super::sections::SectionKind;
 use super::super::units::parse_time;
+use super::acl::trailing_condition;
 use super::draft::ProxyDraft;
 use super::proxy::{caps_of, ALL, BE, DEF, FE};
 use super::{backend, Ctx};
@@ -164,7 +165,7 @@ pub(super) fn apply_stats(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>
     let args = &line.words[2..];
     match what {
         "show-legends" | "show-node" | "show-desc" => return ctx.unhandled(span, &keyword, Unhandled::Knob),
-        "scope" | "http-request" | "admin" => return ctx.unsupported(span, &keyword),
+        "scope" | "http-request" => return ctx.unsupported(span, &keyword),
         "socket" | "timeout" | "maxconn" => {
             return ctx.bad_arg(span, &keyword, "belongs in the 'global' section")
         }
@@ -182,6 +183,7 @@ pub(super) fn apply_stats(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>
         realm: None,
         auth: Vec::new(),
         hide_version: false,
+        admin: None,
     });
     let result: Result<(), String> = match (what, args) {
         ("enable" | "hide-version", [_, ..]) => Err("takes no arguments".to_string()),
@@ -206,6 +208,14 @@ pub(super) fn apply_stats(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>
             }
             _ => Err(format!("expects '<user>:<password>', got '{pair}'")),
         },
+        ("admin", [_, ..]) => match trailing_condition(args, &draft.acls) {
+            Ok(condition) => {
+                page.admin = condition;
+                Ok(())
+            }
+            Err(message) => Err(message),
+        },
+        ("admin", []) => Err("expects 'if' or 'unless' followed by a condition".to_string()),
         ("uri", _) => Err("expects one path starting with '/'".to_string()),
         _ => Err("expects exactly one argument".to_string()),
     };
