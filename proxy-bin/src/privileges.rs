@@ -6,6 +6,7 @@
 //! too, and says clearly that it keeps running as the current user.
 
 use std::fs;
+use switchyard_core::accounts;
 use switchyard_core::model::Global;
 use tracing::warn;
 
@@ -20,12 +21,12 @@ pub(crate) fn check(global: &Global) -> Result<(), String> {
         return Ok(());
     }
     if let Some(user) = &global.user {
-        if !name_in_database("/etc/passwd", user) {
+        if accounts::user_id(user).is_none() {
             return Err(format!("user '{user}' not found"));
         }
     }
     if let Some(group) = &global.group {
-        if !name_in_database("/etc/group", group) {
+        if accounts::group_id(group).is_none() {
             return Err(format!("group '{group}' not found"));
         }
     }
@@ -44,23 +45,4 @@ fn running_as_root() -> bool {
         .find_map(|line| line.strip_prefix("Uid:"))
         .and_then(|ids| ids.split_whitespace().nth(1))
         .is_some_and(|effective| effective == "0")
-}
-
-/// Whether `name` is the first field of a line of a `name:...` database such as `/etc/passwd`.
-fn name_in_database(path: &str, name: &str) -> bool {
-    fs::read_to_string(path).is_ok_and(|text| {
-        text.lines()
-            .any(|line| line.split(':').next() == Some(name))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn root_exists_and_a_made_up_user_does_not() {
-        assert!(name_in_database("/etc/passwd", "root"));
-        assert!(!name_in_database("/etc/passwd", "no-such-user-switchyard"));
-    }
 }

@@ -92,6 +92,7 @@
 //! application's recorder sees them) and opens a `tracing` span `request` per proxied request
 //! with `backend`, `server`, `method` and `path` fields.
 
+pub mod accounts;
 mod admin;
 mod app;
 pub mod balance;

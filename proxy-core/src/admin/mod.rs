@@ -18,7 +18,8 @@ mod servers_state;
 mod session;
 mod show;
 
-use crate::model::{self, StatsSocket, StatsSocketAddr};
+use crate::accounts;
+use crate::model::{self, Account, StatsSocket, StatsSocketAddr};
 use crate::runtime::Runtime;
 use crate::Error;
 use std::path::Path;
@@ -94,13 +95,14 @@ fn bind_one(socket: &StatsSocket) -> Result<Bound, Error> {
             })
             .map(Bound::Tcp)
             .map_err(|e| Error::bind_stats(format!("ipv4@{addr}"), e)),
-        StatsSocketAddr::Unix(path) => bind_unix(path, socket.mode)
+        StatsSocketAddr::Unix(path) => bind_unix(path, socket)
             .map(Bound::Unix)
             .map_err(|e| Error::bind_stats(path.display(), e)),
     }
 }
 
-fn bind_unix(path: &Path, mode: Option<u32>) -> std::io::Result<UnixListener> {
+/// Binds a Unix socket file with the `mode`, owner and group `socket` asks for.
+fn bind_unix(path: &Path, socket: &StatsSocket) -> std::io::Result<UnixListener> {
     use std::os::unix::fs::{FileTypeExt, PermissionsExt};
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         // A socket file left by a previous run: replace it, as HAProxy does. Anything else
@@ -110,10 +112,40 @@ fn bind_unix(path: &Path, mode: Option<u32>) -> std::io::Result<UnixListener> {
         }
     }
     let listener = UnixListener::bind(path)?;
-    if let Some(mode) = mode {
+    if let Some(mode) = socket.mode {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
     }
+    let uid = socket
+        .user
+        .as_ref()
+        .map(|user| account_id(user, accounts::user_id, "user"))
+        .transpose()?;
+    let gid = socket
+        .group
+        .as_ref()
+        .map(|group| account_id(group, accounts::group_id, "group"))
+        .transpose()?;
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::chown(path, uid, gid)?;
+    }
     Ok(listener)
+}
+
+/// The numeric id of `account`, looking a name up with `lookup`.
+fn account_id(
+    account: &Account,
+    lookup: fn(&str) -> Option<u32>,
+    kind: &str,
+) -> std::io::Result<u32> {
+    match account {
+        Account::Id(id) => Ok(*id),
+        Account::Name(name) => lookup(name).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{kind} '{name}' not found"),
+            )
+        }),
+    }
 }
 
 async fn accept_loop(

@@ -75,6 +75,19 @@ pub struct StatsSocket {
     pub mode: Option<u32>,
     /// `level`: what commands are allowed. Default is `operator`, as in HAProxy.
     pub level: StatsLevel,
+    /// `user <name>` or `uid <id>`: the owner of a Unix socket file. Default is the process's user.
+    pub user: Option<Account>,
+    /// `group <name>` or `gid <id>`: the group of a Unix socket file. Default is the process's group.
+    pub group: Option<Account>,
+}
+
+/// A system user or group, by name (looked up when the socket is created) or by numeric id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Account {
+    /// A name from `/etc/passwd` or `/etc/group`.
+    Name(String),
+    /// A numeric uid or gid.
+    Id(u32),
 }
 
 /// The address of a stats socket.

@@ -22,8 +22,8 @@ pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, 
 pub use builder::{BackendBuilder, BuildError, ConfigBuilder, FrontendBuilder, ServerBuilder};
 pub use frontend::{Bind, Frontend, StatsPage};
 pub use global::{
-    Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr, SYSLOG_FACILITIES,
-    SYSLOG_LEVELS,
+    Account, Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr,
+    SYSLOG_FACILITIES, SYSLOG_LEVELS,
 };
 pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};
 pub use rules::{

@@ -9,7 +9,7 @@ fn global_keywords_fill_the_global_model() {
     let global = config_of(
         "global\n  maxconn 100\n  nbthread 4\n  user u\n  group g\n  pidfile /run/s.pid\n\
          \x20 log /dev/log len 1024 local1 notice err\n  stats socket ipv4@127.0.0.1:9999 level user\n\
-         \x20 stats socket /tmp/s.sock mode 660 expose-fd listeners\n  stats timeout 2m\n",
+         \x20 stats socket /tmp/s.sock mode 660 user haproxy gid 33 expose-fd listeners\n  stats timeout 2m\n",
     )
     .global;
     assert_eq!((global.maxconn, global.nbthread), (Some(100), Some(4)));
@@ -38,12 +38,18 @@ fn global_keywords_fill_the_global_model() {
     );
     assert_eq!(global.stats_sockets[1].mode, Some(0o660));
     assert_eq!(global.stats_sockets[1].level, StatsLevel::Operator);
+    assert_eq!(
+        global.stats_sockets[1].user,
+        Some(Account::Name("haproxy".into()))
+    );
+    assert_eq!(global.stats_sockets[1].group, Some(Account::Id(33)));
+    assert_eq!(global.stats_sockets[0].user, None);
     assert_eq!(global.stats_timeout, Some(Duration::from_secs(120)));
 }
 
 #[test]
 fn bad_global_values_are_refused() {
-    let errors = errors_of("global\n  log stdout format raw local0\n  log 127.0.0.1 local9\n  stats socket /s mode 999\n  chroot /var/empty\n  nbproc 2\n");
+    let errors = errors_of("global\n  log stdout format raw local0\n  log 127.0.0.1 local9\n  stats socket /s mode 999\n  chroot /var/empty\n  nbproc 2\n  stats socket /s uid root\n");
     assert_eq!(
         errors,
         [
@@ -52,6 +58,7 @@ fn bad_global_values_are_refused() {
             "t.cfg:4: 'stats socket': invalid mode '999' (expected octal, e.g. 600) (in 'global' section)",
             "t.cfg:5: 'chroot' is not supported yet (in 'global' section)",
             "t.cfg:6: 'nbproc' was removed from HAProxy; use 'nbthread' (in 'global' section)",
+            "t.cfg:7: 'stats socket': 'uid' expects a number, got 'root' (in 'global' section)",
         ]
     );
 }

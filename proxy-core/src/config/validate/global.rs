@@ -7,7 +7,7 @@ use super::super::units::{parse_int, parse_time};
 use super::addr::stats_socket_addr;
 use super::log::parse_target;
 use super::Ctx;
-use crate::model::{Global, StatsLevel, StatsSocket};
+use crate::model::{Account, Global, StatsLevel, StatsSocket};
 use std::path::PathBuf;
 
 const KEYWORDS: &[&str] = &[
@@ -107,13 +107,23 @@ fn apply_stats(line: &Line, global: &mut Global, ctx: &mut Ctx<'_>) {
     }
 }
 
-/// `stats socket <address> [mode <octal>] [level user|operator|admin] [expose-fd listeners]`.
+/// A `uid`/`gid` value.
+fn numeric_id(option: &str, value: &str) -> Result<u32, String> {
+    value
+        .parse()
+        .map_err(|_| format!("'{option}' expects a number, got '{value}'"))
+}
+
+/// `stats socket <address> [mode <octal>] [level user|operator|admin] [user <name>|uid <id>]
+/// [group <name>|gid <id>] [expose-fd listeners]`.
 fn stats_socket(args: &[String]) -> Result<StatsSocket, String> {
     let (address, mut rest) = args.split_first().ok_or("expects an address")?;
     let mut socket = StatsSocket {
         addr: stats_socket_addr(address)?,
         mode: None,
         level: StatsLevel::Operator,
+        user: None,
+        group: None,
     };
     while let [option, value, tail @ ..] = rest {
         match option.as_str() {
@@ -136,6 +146,10 @@ fn stats_socket(args: &[String]) -> Result<StatsSocket, String> {
                     }
                 }
             }
+            "user" => socket.user = Some(Account::Name(value.clone())),
+            "group" => socket.group = Some(Account::Name(value.clone())),
+            "uid" => socket.user = Some(Account::Id(numeric_id(option, value)?)),
+            "gid" => socket.group = Some(Account::Id(numeric_id(option, value)?)),
             // Seamless reload hands listening sockets over; Switchyard reloads in-process.
             "expose-fd" => {}
             _ => return Err(format!("option '{option}' is not supported yet")),
