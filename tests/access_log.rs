@@ -25,7 +25,8 @@ fn httplog_lines_reach_udp_syslog_and_a_unix_socket_field_by_field() {
     let port = free_port();
     let config = format!(
         "global\n    log udp@{} local0\n\n{TEST_DEFAULTS}    log global\n    option httplog\n\
-         \nfrontend fe\n    bind 127.0.0.1:{port}\n    log {} local1 info\n    default_backend pool\n\n\
+         \nfrontend fe\n    bind 127.0.0.1:{port}\n    log {} local1 info\n    stats uri /stats\n\
+         \x20   default_backend pool\n\n\
          backend pool\n{}",
         udp.local_addr().unwrap(),
         unix_path.display(),
@@ -81,6 +82,13 @@ fn httplog_lines_reach_udp_syslog_and_a_unix_socket_field_by_field() {
     let unix_line = receive(|b| unix.recv(b));
     assert!(unix_line.starts_with("<142>"), "{unix_line}");
     assert_eq!(unix_line.split_once(": ").unwrap().1, message);
+
+    // The statistics page answers itself: HAProxy logs it as `<STATS>`, with no connect time.
+    assert_eq!(get(&proxy.url("/stats;csv")).status, 200);
+    let line = receive(|b| udp.recv(b));
+    let fields: Vec<&str> = line.split_once(": ").unwrap().1.split(' ').collect();
+    assert_eq!(fields[3], "fe/<STATS>", "{line}");
+    assert_eq!(fields[4].split('/').nth(2), Some("-1"), "Tc: {line}");
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub(crate) struct LogRecord {
     pub(crate) server: Option<String>,
     /// `%Tw`: milliseconds in the queue.
     pub(crate) queue_ms: i64,
-    /// `%Tc`: connection set-up (0: the pool hides it; it is counted in `%Tr`).
+    /// `%Tc`: milliseconds to connect to the server; 0 on a reused connection, -1 without one.
     pub(crate) connect_ms: i64,
     /// `%Tr`: milliseconds from sending the request to the response head; -1 without one.
     pub(crate) response_ms: i64,

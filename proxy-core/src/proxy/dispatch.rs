@@ -66,6 +66,9 @@ where
         ..Trace::default()
     };
     let verdict = plan.request_rules.apply(&mut parts, client_addr);
+    if matches!(verdict, RuleVerdict::PrometheusExporter) {
+        trace.applet = Some("<PROMEX>");
+    }
     if let Some(answer) = rule_answer(verdict, &plan.runtime, &[&plan.frontend.counters]) {
         return answered(answer, trace);
     }
@@ -80,6 +83,7 @@ where
             let request = RequestInfo::from_parts(&parts, client_addr);
             let answer = page.respond(&plan.runtime, &request, &form);
             trace.termination = "LR--";
+            trace.applet = Some("<STATS>");
             return answered(answer.map(full_body), trace);
         }
     }

@@ -104,6 +104,7 @@ pub(crate) async fn forward(
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
                     let response_time = sending.elapsed().saturating_sub(connect_time);
                     trace.response = Some(response_time);
+                    trace.connect = Some(connect_time);
                     server.counters.count_response(status);
                     let times = TimesOnDrop {
                         target: target.clone(),

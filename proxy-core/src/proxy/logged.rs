@@ -89,9 +89,13 @@ fn write_log(pending: &Pending, trace: &Trace, status: u16, bytes: u64) {
         accepted: pending.accepted,
         frontend: Arc::clone(&pending.plan.name),
         backend: trace.backend.as_ref().map(|b| b.name().to_owned()),
-        server: trace.server.as_ref().map(|s| s.name.clone()),
+        server: trace
+            .server
+            .as_ref()
+            .map(|s| s.name.clone())
+            .or_else(|| trace.applet.map(str::to_owned)),
         queue_ms: millis(trace.queue),
-        connect_ms: 0,
+        connect_ms: trace.connect.map_or(-1, millis),
         response_ms: trace.response.map_or(-1, millis),
         total_ms: millis(pending.started.elapsed()),
         status,

@@ -12,8 +12,13 @@ pub(crate) struct Trace {
     pub(crate) backend: Option<Arc<BackendState>>,
     /// The last server tried.
     pub(crate) server: Option<Arc<ServerState>>,
+    /// HAProxy's name for an answer the proxy made itself (`<STATS>`, `<PROMEX>`), logged in
+    /// place of a server name.
+    pub(crate) applet: Option<&'static str>,
     /// Time spent waiting for a server slot.
     pub(crate) queue: Duration,
+    /// Time to connect to the server: zero on a reused connection, `None` when none was made.
+    pub(crate) connect: Option<Duration>,
     /// From sending the request to its response head, when one came.
     pub(crate) response: Option<Duration>,
     /// Connection retries.
