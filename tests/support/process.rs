@@ -4,6 +4,7 @@ use crate::switchyard_bin;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -11,13 +12,26 @@ use std::time::{Duration, Instant};
 /// How long a proxy may take to start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A loopback port that was free a moment ago (bind to port 0, read the port, close).
+/// The ports [`free_port`] hands out: below Linux's ephemeral range (32768-60999 by default),
+/// which the kernel uses for `bind(:0)` and outgoing connections. A port taken from the ephemeral
+/// range and released could be given to a test backend or client before the proxy binds it.
+const TEST_PORTS: std::ops::Range<u16> = 20_000..32_000;
+
+/// A loopback port that is free now and that no other caller in this process gets, chosen
+/// outside the kernel's ephemeral range so nothing else takes it before the proxy binds it.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let span = TEST_PORTS.end - TEST_PORTS.start;
+    // Test binaries run one after another; each starts at its own place in the range.
+    let start = u16::try_from(std::process::id() % u32::from(span)).unwrap();
+    loop {
+        let step = NEXT.fetch_add(1, Ordering::Relaxed);
+        assert!(step < span, "no free loopback port left in {TEST_PORTS:?}");
+        let port = TEST_PORTS.start + (start + step) % span;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Polls `condition` every 10 ms until it holds (true) or `limit` passes (false).
