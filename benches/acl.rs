@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderValue, Method, Uri, Version};
 use std::hint::black_box;
 use std::net::SocketAddr;
 use switchyard_core::config::load_str;
-use switchyard_core::routing::{RequestInfo, Router};
+use switchyard_core::routing::{Acls, RequestInfo, Router};
 
 const CONFIG: &str = "\
 defaults
@@ -38,7 +38,9 @@ backend web
 
 fn router() -> Router {
     let config = load_str("bench.cfg", CONFIG).unwrap().config;
-    Router::compile(&config.frontends[0], |name| {
+    let frontend = &config.frontends[0];
+    let acls = Acls::compile(&frontend.acls).unwrap();
+    Router::compile(frontend, &acls, |name| {
         config.backends.iter().position(|b| b.name == name)
     })
     .unwrap()

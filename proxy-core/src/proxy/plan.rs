@@ -71,7 +71,7 @@ impl FrontendPlan {
         backends: Arc<[BackendPlan]>,
     ) -> Result<FrontendPlan, RoutingError> {
         let acls = Acls::compile(&frontend.acls)?;
-        let router = Router::compile(frontend, |name| runtime.backend_index(name))?;
+        let router = Router::compile(frontend, &acls, |name| runtime.backend_index(name))?;
         Ok(FrontendPlan {
             router,
             request_rules: RequestRules::compile(&frontend.request_rules, &acls)?,

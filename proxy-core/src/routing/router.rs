@@ -16,15 +16,16 @@ pub struct Router {
 }
 
 impl Router {
-    /// Compiles `frontend`'s ACLs, `use_backend` rules and `default_backend`; `backend_index`
-    /// maps a backend name to its position in `model::Config::backends`.
+    /// Compiles `frontend`'s `use_backend` rules and `default_backend` against its compiled
+    /// `acls` (shared with its `http-request` rules); `backend_index` maps a backend name to its
+    /// position in `model::Config::backends`.
     ///
-    /// Fails when an ACL does not compile or a backend name is unknown.
+    /// Fails when a rule names an unknown ACL or backend.
     pub fn compile(
         frontend: &model::Frontend,
+        acls: &Acls,
         backend_index: impl Fn(&str) -> Option<usize>,
     ) -> Result<Router, RoutingError> {
-        let acls = Acls::compile(&frontend.acls)?;
         let resolve = |name: &str| {
             backend_index(name).ok_or_else(|| RoutingError::UnknownBackend {
                 name: name.to_owned(),
@@ -35,7 +36,7 @@ impl Router {
             .iter()
             .map(|rule| {
                 Ok((
-                    compile_guard(rule.condition.as_ref(), &acls)?,
+                    compile_guard(rule.condition.as_ref(), acls)?,
                     resolve(&rule.backend)?,
                 ))
             })
@@ -115,6 +116,10 @@ mod tests {
         }
     }
 
+    fn compile(fe: &model::Frontend) -> Result<Router, RoutingError> {
+        Router::compile(fe, &Acls::compile(&fe.acls)?, index)
+    }
+
     fn route(router: &Router, path: &str) -> Option<&'static str> {
         router.route(&Req::get(path).info()).map(|i| BACKENDS[i])
     }
@@ -125,7 +130,7 @@ mod tests {
             &[("api", Some("is_api")), ("api_v2", Some("is_v2"))],
             Some("web"),
         );
-        let router = Router::compile(&fe, index).unwrap();
+        let router = compile(&fe).unwrap();
         assert_eq!(route(&router, "/api/v2/x"), Some("api"));
     }
 
@@ -135,7 +140,7 @@ mod tests {
             &[("api_v2", Some("is_v2")), ("api", Some("is_api"))],
             Some("web"),
         );
-        let router = Router::compile(&fe, index).unwrap();
+        let router = compile(&fe).unwrap();
         assert_eq!(route(&router, "/api/v2/x"), Some("api_v2"));
         assert_eq!(route(&router, "/api/v1/x"), Some("api"));
     }
@@ -143,7 +148,7 @@ mod tests {
     #[test]
     fn unmatched_requests_go_to_default_backend() {
         let fe = frontend(&[("static", Some("is_static"))], Some("web"));
-        let router = Router::compile(&fe, index).unwrap();
+        let router = compile(&fe).unwrap();
         assert_eq!(route(&router, "/s/logo.png"), Some("static"));
         assert_eq!(route(&router, "/home"), Some("web"));
     }
@@ -151,14 +156,14 @@ mod tests {
     #[test]
     fn without_default_backend_unmatched_requests_get_none() {
         let fe = frontend(&[("static", Some("is_static"))], None);
-        let router = Router::compile(&fe, index).unwrap();
+        let router = compile(&fe).unwrap();
         assert_eq!(route(&router, "/home"), None);
     }
 
     #[test]
     fn bare_use_backend_takes_everything_after_earlier_rules() {
         let fe = frontend(&[("static", Some("is_static")), ("api", None)], Some("web"));
-        let router = Router::compile(&fe, index).unwrap();
+        let router = compile(&fe).unwrap();
         assert_eq!(route(&router, "/s/x"), Some("static"));
         assert_eq!(route(&router, "/home"), Some("api"));
     }
@@ -166,11 +171,11 @@ mod tests {
     #[test]
     fn unknown_backend_names_are_errors() {
         let fe = frontend(&[("nowhere", Some("is_api"))], Some("web"));
-        let err = Router::compile(&fe, index).unwrap_err();
+        let err = compile(&fe).unwrap_err();
         assert!(err.to_string().contains("'nowhere'"), "{err}");
         let fe = frontend(&[], Some("missing_default"));
         assert!(matches!(
-            Router::compile(&fe, index),
+            compile(&fe),
             Err(RoutingError::UnknownBackend { name }) if name == "missing_default"
         ));
     }
@@ -178,9 +183,6 @@ mod tests {
     #[test]
     fn unknown_acl_in_use_backend_is_an_error() {
         let fe = frontend(&[("api", Some("is_unknown"))], Some("web"));
-        assert!(matches!(
-            Router::compile(&fe, index),
-            Err(RoutingError::UnknownAcl { .. })
-        ));
+        assert!(matches!(compile(&fe), Err(RoutingError::UnknownAcl { .. })));
     }
 }
