@@ -192,21 +192,3 @@ fn apply_adds_removes_and_reweighs_servers_keeping_their_counters() {
     assert_eq!(snapshot.server("app", "a").unwrap().number("stot"), Some(8));
     assert!(snapshot.server("app", "b").is_none());
 }
-
-#[test]
-fn apply_refuses_what_needs_a_restart_and_changes_nothing() {
-    let (a, b) = (TestBackend::start("a"), TestBackend::start("b"));
-    let proxy = proxy_over(&[&a]);
-    let new = Config::builder()
-        .backend(
-            Backend::builder("app")
-                .balance(switchyard_core::model::Balance::LeastConn)
-                .server("a", a.addr())
-                .server("b", b.addr()),
-        )
-        .build()
-        .unwrap();
-    let error = proxy.handle().apply(new).unwrap_err();
-    assert!(matches!(error, ControlError::NeedsRestart(ref changes) if changes.len() == 1));
-    assert!(proxy.handle().snapshot().server("app", "b").is_none());
-}

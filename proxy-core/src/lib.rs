@@ -101,6 +101,7 @@ pub mod control;
 mod error;
 pub mod frontend;
 mod health;
+mod live;
 mod log;
 pub mod model;
 pub mod proxy;

@@ -45,6 +45,7 @@ pub(crate) use dispatch::unrouted_response;
 pub(crate) use error::error_html;
 pub(crate) use plan::{BackendPlan, FrontendPlan};
 
+use crate::live::PlanSlot;
 use bytes::Bytes;
 use dispatch::{dispatch, Dispatch};
 use error::ProxyError;
@@ -73,14 +74,16 @@ pub struct ClientAddr(pub SocketAddr);
 
 /// A tower layer that proxies the requests of one frontend. Cheap to clone (one `Arc`).
 ///
-/// Get one from [`crate::Proxy::layer`].
+/// Get one from [`crate::Proxy::layer`]. It follows reconfigurations
+/// ([`crate::ProxyHandle::apply`]): each request runs on the frontend's configuration of the
+/// moment it arrives.
 #[derive(Debug, Clone)]
 pub struct ProxyLayer {
-    plan: Arc<FrontendPlan>,
+    plan: Arc<PlanSlot>,
 }
 
 impl ProxyLayer {
-    pub(crate) fn new(plan: Arc<FrontendPlan>) -> ProxyLayer {
+    pub(crate) fn new(plan: Arc<PlanSlot>) -> ProxyLayer {
         ProxyLayer { plan }
     }
 }
@@ -103,8 +106,15 @@ impl<S> Layer<S> for ProxyLayer {
 /// Its errors are the fallback's: proxying failures are HTTP responses.
 #[derive(Debug, Clone)]
 pub struct ProxyService<S> {
-    plan: Arc<FrontendPlan>,
+    plan: Arc<PlanSlot>,
     fallback: S,
+}
+
+impl<S> ProxyService<S> {
+    /// The frontend's configuration of the moment.
+    pub(crate) fn plan(&self) -> Arc<FrontendPlan> {
+        self.plan.load_full()
+    }
 }
 
 impl<S, B, FB> Service<Request<B>> for ProxyService<S>
@@ -125,7 +135,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let plan = Arc::clone(&self.plan);
+        let plan = self.plan.load_full();
         let fallback = self.fallback.clone();
         Box::pin(serve(plan, request, move |request| async move {
             Ok(fallback.oneshot(request).await?.map(box_body))
