@@ -123,23 +123,23 @@ impl Live {
         if !needs_restart.is_empty() {
             return Err(ControlError::NeedsRestart(needs_restart));
         }
+        if changes.is_empty() {
+            return Ok(changes);
+        }
         let invalid = |error: Error| ControlError::Invalid(error.to_string());
         crate::health::HealthChecks::validate(&new).map_err(|e| invalid(e.into()))?;
         let backends = self
             .compile_backends(&current, &new, &changes)
             .map_err(invalid)?;
-        let frontends = self
-            .frontends
-            .iter()
-            .zip(self.runtime.frontends())
-            .map(|((name, _), state)| {
-                let model = new
-                    .frontend(name)
-                    .ok_or_else(|| ControlError::NeedsRestart(vec![]))?;
-                compile_frontend(model, &self.logs, state, &self.runtime, &backends)
-                    .map_err(invalid)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut frontends = Vec::with_capacity(self.frontends.len());
+        for ((name, slot), state) in self.frontends.iter().zip(self.runtime.frontends()) {
+            // Every frontend is in `new`: removing one needs a restart.
+            if let Some(model) = new.frontend(name) {
+                let plan = compile_frontend(model, &self.logs, state, &self.runtime, &backends)
+                    .map_err(invalid)?;
+                frontends.push((slot, model, plan));
+            }
+        }
 
         for plan in backends.iter() {
             if let Some(model) = new.backend(plan.state.name()) {
@@ -151,13 +151,17 @@ impl Live {
                 removed.state.retire_all_servers();
             }
         }
-        let states = backends
-            .iter()
-            .map(|plan| Arc::clone(&plan.state))
-            .collect();
-        self.runtime.set_backends(states);
-        for (((_, slot), plan), model) in self.frontends.iter().zip(frontends).zip(&new.frontends) {
-            plan.frontend.limit().set(model.maxconn);
+        let states = backends.iter().map(|plan| Arc::clone(&plan.state));
+        self.runtime.set_backends(states.collect());
+        for (slot, model, plan) in frontends {
+            let changed = changes
+                .iter()
+                .any(|c| matches!(c, Change::Frontend { name } if *name == model.name));
+            if changed {
+                // Only a changed frontend takes its configured `maxconn` again, so a reload
+                // does not undo `set maxconn frontend` on the others.
+                plan.frontend.limit().set(model.maxconn);
+            }
             slot.store(Arc::new(plan));
         }
         self.recompile_clients(&backends);
