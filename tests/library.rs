@@ -192,3 +192,17 @@ fn apply_adds_removes_and_reweighs_servers_keeping_their_counters() {
     assert_eq!(snapshot.server("app", "a").unwrap().number("stot"), Some(8));
     assert!(snapshot.server("app", "b").is_none());
 }
+
+#[test]
+fn the_types_an_embedder_keeps_are_clone_and_debug() {
+    fn clone_and_debug<T: Clone + std::fmt::Debug>() {}
+    clone_and_debug::<Proxy>();
+    clone_and_debug::<switchyard_core::ProxyHandle>();
+    clone_and_debug::<switchyard_core::Client>();
+    clone_and_debug::<switchyard_core::proxy::ProxyLayer>();
+    clone_and_debug::<switchyard_core::proxy::ProxyService<switchyard_core::Client>>();
+    clone_and_debug::<switchyard_core::stats::Snapshot>();
+    clone_and_debug::<switchyard_core::runtime::diff::Change>();
+    clone_and_debug::<ControlError>();
+    clone_and_debug::<Config>();
+}

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_layer::Layer;
 
-/// A configured proxy: the live runtime and the data path of every frontend.
+/// A configured proxy: the live runtime and the data path of every frontend. A clone is
+/// another reference to the same proxy (cheap: three `Arc`s).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), switchyard_core::Error> {
@@ -23,7 +24,7 @@ use tower_layer::Layer;
 /// listeners.serve(std::future::pending()).await
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Proxy {
     live: Arc<Live>,
     logs: Arc<Logs>,

@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The health checks of a proxy's runtime. Run them with [`HealthChecks::run`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct HealthChecks {
     runtime: Arc<Runtime>,
 }
