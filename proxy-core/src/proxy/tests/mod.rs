@@ -137,10 +137,7 @@ async fn refused_connection_gives_503_after_every_retry() {
 #[tokio::test]
 async fn redispatch_sends_the_last_retry_to_another_server() {
     let good = named_backend("good").await;
-    let mut config = config(vec![
-        server("gone", closed_port()),
-        server("good", good),
-    ]);
+    let mut config = config(vec![server("gone", closed_port()), server("good", good)]);
     config.backends[0].retries = 1;
     config.backends[0].redispatch = Some(-1);
     config.backends[0].timeouts.connect = Some(Duration::from_millis(50));
