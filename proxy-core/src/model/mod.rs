@@ -20,7 +20,7 @@ mod rules;
 pub use acl::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern};
 pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, UriHashOptions};
 pub use builder::{BackendBuilder, BuildError, ConfigBuilder, FrontendBuilder, ServerBuilder};
-pub use frontend::{Bind, Frontend, StatsPage};
+pub use frontend::{Bind, BindTls, Frontend, StatsPage};
 pub use global::{
     Account, Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr,
     SYSLOG_FACILITIES, SYSLOG_LEVELS,

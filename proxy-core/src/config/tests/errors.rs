@@ -163,14 +163,14 @@ fn a_frontend_without_any_backend_is_accepted() {
 #[test]
 fn bad_addresses_are_refused() {
     let errors = errors_of(&proxies(
-        "  bind *:80-90\n  bind 127.0.0.1:8080 ssl crt /x.pem",
+        "  bind *:80-90\n  bind 127.0.0.1:8080 accept-proxy",
         "  server s9 127.0.0.1\n  server s8 127.0.0.1:0",
     ));
     assert_eq!(
         errors,
         [
             "t.cfg:8: 'bind': port range '80-90' in '*:80-90' is not supported yet (in 'frontend f' section)",
-            "t.cfg:9: 'bind ... ssl' is not supported yet (in 'frontend f' section)",
+            "t.cfg:9: 'bind ... accept-proxy' is not supported yet (in 'frontend f' section)",
             "t.cfg:12: 'server s9': server address '127.0.0.1' needs a port (e.g. '127.0.0.1:80') (in 'backend b' section)",
             "t.cfg:13: 'server s8': invalid port '0' in '127.0.0.1:0' (expected 1 to 65535) (in 'backend b' section)",
         ]

@@ -3,6 +3,7 @@
 mod errors;
 mod health;
 mod keywords;
+mod tls;
 
 use super::*;
 use crate::model::Config;
