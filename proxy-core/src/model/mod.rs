@@ -27,8 +27,8 @@ pub use global::{
 };
 pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};
 pub use rules::{
-    ConnMode, FormatPart, ForwardFor, HeaderAction, HttpOptions, LogFormat, RequestAction,
-    RequestRule, ResponseRule, UseBackend,
+    ConnMode, FormatPart, ForwardFor, HeaderAction, HttpOptions, LogFormat, Redirect,
+    RedirectTarget, RequestAction, RequestRule, ResponseRule, UseBackend,
 };
 
 use serde::{Deserialize, Serialize};
