@@ -223,13 +223,13 @@ fn unsupported_header_samples_are_refused() {
 #[test]
 fn unsupported_and_unknown_http_actions_are_told_apart() {
     let errors = errors_of(&proxies(
-        "  http-request redirect location /x\n  http-request set-headr X y",
+        "  http-request tarpit\n  http-request set-headr X y",
         "",
     ));
     assert_eq!(
         errors,
         [
-            "t.cfg:8: 'http-request redirect' is not supported yet (in 'frontend f' section)",
+            "t.cfg:8: 'http-request tarpit' is not supported yet (in 'frontend f' section)",
             "t.cfg:9: unknown 'http-request' action 'set-headr' in 'frontend f' section (did you mean 'set-header'?)",
         ]
     );
