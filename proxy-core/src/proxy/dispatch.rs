@@ -9,7 +9,7 @@ use super::headers::strip_hop_by_hop;
 use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
-use super::{box_body, full_body, ClientAddr, ProxyBody};
+use super::{box_body, full_body, ProxyBody};
 use crate::balance::PickCtx;
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
@@ -33,7 +33,7 @@ pub(crate) enum Dispatch<B> {
     Unrouted(Request<B>),
 }
 
-/// The address used for rules when the client's is unknown (no [`ClientAddr`] extension).
+/// The address used for rules when the client's is unknown (no [`super::ClientAddr`]).
 const UNKNOWN_CLIENT: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
 /// The most of a stats page form that is read; HAProxy's limit is its buffer size.
@@ -51,13 +51,16 @@ where
     }
 }
 
-/// Runs one request through the frontend described by `plan`.
-pub(crate) async fn dispatch<B>(plan: &FrontendPlan, request: Request<B>) -> Dispatch<B>
+/// Runs one request from `client` through the frontend described by `plan`.
+pub(crate) async fn dispatch<B>(
+    plan: &FrontendPlan,
+    request: Request<B>,
+    client: Option<SocketAddr>,
+) -> Dispatch<B>
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<super::BoxError>,
 {
-    let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
     let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
     let (mut parts, body) = request.into_parts();
 

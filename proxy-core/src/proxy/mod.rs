@@ -15,8 +15,8 @@
 //! connection is not reused; `option httpclose` also answers the client with `Connection: close`,
 //! which ends the client connection after the response.
 //!
-//! The client's address comes from the [`ClientAddr`] request extension, which Switchyard's
-//! listeners insert; without it, `src` ACLs see `0.0.0.0:0`, `balance source` hashes nothing
+//! Switchyard's listeners give the client's address with each request; behind an embedder's
+//! own server it comes from the [`ClientAddr`] request extension. Without it, `src` ACLs see `0.0.0.0:0`, `balance source` hashes nothing
 //! and `option forwardfor` adds no header.
 
 mod body;
@@ -60,8 +60,7 @@ use tower_service::Service;
 
 /// The address of the client that sent a request, as a request extension.
 ///
-/// Switchyard's listeners insert it; an application embedding [`ProxyLayer`] behind its own
-/// server inserts it too so that `src` ACLs, `balance source` and `option forwardfor` work.
+/// An application embedding [`ProxyLayer`] behind its own server inserts it so that `src` ACLs, `balance source` and `option forwardfor` work.
 ///
 /// ```
 /// use switchyard_core::proxy::ClientAddr;
@@ -125,20 +124,42 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let plan = Arc::clone(&self.plan);
-        let fallback = self.fallback.clone();
-        Box::pin(serve(plan, request, move |request| async move {
-            Ok(fallback.oneshot(request).await?.map(box_body))
-        }))
+        let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
+        Box::pin(self.serve(request, client))
     }
 }
 
-/// One request through a frontend, for [`ProxyService`] and [`Client`]: counted on the
-/// frontend, dispatched, handed to `unrouted` when no backend takes it, and logged once its
-/// response body is finished when the frontend has an access log.
+impl<S> ProxyService<S> {
+    /// The answer to `request` from `client`, as [`Service::call`] gives it but without boxing
+    /// the future, for a listener that knows its connection's peer (no [`ClientAddr`] needed).
+    pub(crate) fn serve<B, FB>(
+        &self,
+        request: Request<B>,
+        client: Option<SocketAddr>,
+    ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, S::Error>> + Send + 'static
+    where
+        S: Service<Request<B>, Response = Response<FB>> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+        FB: Body<Data = Bytes> + Send + 'static,
+        FB::Error: Into<BoxError>,
+    {
+        let plan = Arc::clone(&self.plan);
+        let fallback = self.fallback.clone();
+        serve(plan, request, client, move |request| async move {
+            Ok(fallback.oneshot(request).await?.map(box_body))
+        })
+    }
+}
+
+/// One request through a frontend from `client`, for [`ProxyService`] and [`Client`]: counted
+/// on the frontend, dispatched, handed to `unrouted` when no backend takes it, and logged once
+/// its response body is finished when the frontend has an access log.
 async fn serve<B, U, F, E>(
     plan: Arc<FrontendPlan>,
     request: Request<B>,
+    client: Option<SocketAddr>,
     unrouted: U,
 ) -> Result<Response<ProxyBody>, E>
 where
@@ -152,8 +173,8 @@ where
     let pending = plan
         .access_log
         .as_ref()
-        .map(|_| logged::Pending::of(&plan, &request));
-    let mut response = match dispatch(&plan, request).await {
+        .map(|_| logged::Pending::of(&plan, &request, client));
+    let mut response = match dispatch(&plan, request, client).await {
         Dispatch::Answered(response) => response,
         Dispatch::Unrouted(request) => unrouted(request).await?,
     };
