@@ -64,22 +64,14 @@ fn init_logging() {
 }
 
 /// Run `task` on a tokio runtime with `threads` workers (`nbthread`; one per CPU if `None`).
-///
-/// `nbthread 1` gets tokio's single-threaded scheduler, on the main thread: with one worker the
-/// multi-threaded one only adds cross-thread queues and atomics to every task wake-up.
 fn run_async(
     threads: Option<u32>,
     task: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> ExitCode {
-    let mut builder = match threads.filter(|&n| n > 0) {
-        Some(1) => tokio::runtime::Builder::new_current_thread(),
-        Some(threads) => {
-            let mut builder = tokio::runtime::Builder::new_multi_thread();
-            builder.worker_threads(threads as usize);
-            builder
-        }
-        None => tokio::runtime::Builder::new_multi_thread(),
-    };
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = threads.filter(|&n| n > 0) {
+        builder.worker_threads(threads as usize);
+    }
     let outcome = builder
         .enable_all()
         .build()
