@@ -23,7 +23,6 @@ use http_body::Body;
 use http_body_util::BodyExt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use tracing::Instrument;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
@@ -79,7 +78,8 @@ where
         let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         if page.is_for(target) {
             let form = if parts.method == Method::POST {
-                read_form(body).await
+                // Boxed: rare, and it would otherwise add its size to every request's state.
+                Box::pin(read_form(body)).await
             } else {
                 Bytes::new()
             };
@@ -139,8 +139,8 @@ where
         &ctx,
         close_upstream,
         &mut trace,
+        span,
     )
-    .instrument(span)
     .await;
     let mut response = match forwarded {
         Ok(mut response) => {

@@ -26,10 +26,13 @@ use http::header::{HeaderValue, CONNECTION, HOST};
 use http::request::Parts;
 use http::{Request, Response, Uri, Version};
 use http_body::Body;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+use tracing::instrument::Instrumented;
+use tracing::{Instrument, Span};
 
 /// The longest pause before a connection attempt is retried.
 const MAX_TURNAROUND: Duration = Duration::from_secs(1);
@@ -41,7 +44,27 @@ const MAX_TURNAROUND: Duration = Duration::from_secs(1);
 /// `close_upstream` asks the server to close its connection after this response
 /// (`option http-server-close` / `httpclose`), so it is never reused. `trace` receives the
 /// server, the time queued and to the response head, and the retries, for the access log.
-pub(crate) async fn forward(
+/// The future runs in `span`.
+///
+/// A plain function: wrapping the future in its span inside the caller's `async fn` would keep
+/// two copies of it in the caller's state (a temporary lives until the end of its statement,
+/// across the `.await`), and hyper moves that state for every request.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn forward<'a>(
+    backend: &'a Arc<BackendState>,
+    plan: &'a BackendPlan,
+    parts: &'a Parts,
+    body: ProxyBody,
+    ctx: &'a PickCtx<'a>,
+    close_upstream: bool,
+    trace: &'a mut Trace,
+    span: Span,
+) -> Instrumented<impl Future<Output = Result<Response<ProxyBody>, ProxyError>> + 'a> {
+    attempts(backend, plan, parts, body, ctx, close_upstream, trace).instrument(span)
+}
+
+/// [`forward`], outside its span.
+async fn attempts(
     backend: &Arc<BackendState>,
     plan: &BackendPlan,
     parts: &Parts,
@@ -81,19 +104,18 @@ pub(crate) async fn forward(
         ));
         let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
         let sending = Instant::now();
-        let sent = plan.upstream.send(&server, request, !close_upstream);
-        let sent = async {
-            tokio::select! {
-                result = sent => result.map_err(Failure::of),
-                _cut = CutWatch::new(&server) => Err(Failure::Killed),
+        // The futures are made in place, not moved into wrappers: each move of a future held
+        // across an await can keep a copy of it in the request's state, which hyper moves
+        // into its slot for every request.
+        let server_timeout = timeouts.server.unwrap_or_default();
+        let outcome = tokio::select! {
+            result = plan.upstream.send(&server, request, !close_upstream) => {
+                result.map_err(Failure::of)
             }
-        };
-        let outcome = match timeouts.server {
-            Some(limit) => match tokio::time::timeout(limit, sent).await {
-                Ok(result) => result,
-                Err(_) => Err(Failure::Timeout),
-            },
-            None => sent.await,
+            _cut = CutWatch::new(&server) => Err(Failure::Killed),
+            () = tokio::time::sleep(server_timeout), if timeouts.server.is_some() => {
+                Err(Failure::Timeout)
+            }
         };
         let failure = match outcome {
             Ok(sent) => {

@@ -141,7 +141,9 @@ impl Upstream {
             }
         }
         let connecting = Instant::now();
-        let mut sender = self.connect(addr).await?;
+        // Boxed: with pooled connections it is rare, and it would otherwise add its size to
+        // the state of every request.
+        let mut sender = Box::pin(self.connect(addr)).await?;
         let connect_time = connecting.elapsed();
         let response = sender
             .send_request(request)
