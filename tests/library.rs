@@ -194,19 +194,15 @@ fn apply_adds_removes_and_reweighs_servers_keeping_their_counters() {
 }
 
 #[test]
-fn apply_refuses_what_needs_a_restart_and_changes_nothing() {
-    let (a, b) = (TestBackend::start("a"), TestBackend::start("b"));
-    let proxy = proxy_over(&[&a]);
-    let new = Config::builder()
-        .backend(
-            Backend::builder("app")
-                .balance(switchyard_core::model::Balance::LeastConn)
-                .server("a", a.addr())
-                .server("b", b.addr()),
-        )
-        .build()
-        .unwrap();
-    let error = proxy.handle().apply(new).unwrap_err();
-    assert!(matches!(error, ControlError::NeedsRestart(ref changes) if changes.len() == 1));
-    assert!(proxy.handle().snapshot().server("app", "b").is_none());
+fn the_types_an_embedder_keeps_are_clone_and_debug() {
+    fn clone_and_debug<T: Clone + std::fmt::Debug>() {}
+    clone_and_debug::<Proxy>();
+    clone_and_debug::<switchyard_core::ProxyHandle>();
+    clone_and_debug::<switchyard_core::Client>();
+    clone_and_debug::<switchyard_core::proxy::ProxyLayer>();
+    clone_and_debug::<switchyard_core::proxy::ProxyService<switchyard_core::Client>>();
+    clone_and_debug::<switchyard_core::stats::Snapshot>();
+    clone_and_debug::<switchyard_core::runtime::diff::Change>();
+    clone_and_debug::<ControlError>();
+    clone_and_debug::<Config>();
 }

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 use switchyard_tests::{
-    get, raw_exchange, send, wait_until, Backend, BackendOptions, CliSetup, RequestSpec,
+    free_port, get, raw_exchange, send, wait_until, Backend, BackendOptions, CliSetup, RequestSpec,
 };
 
 fn slow(name: &str, delay: Duration) -> Backend {
@@ -65,10 +65,6 @@ fn added_servers_take_traffic_once_enabled_and_deleted_ones_stop() {
     assert!(setup.servers_of(4).iter().all(|s| s == "web1"));
     assert_eq!(cli.command("del server pool/web2"), "No such server.\n\n");
     assert_eq!(
-        cli.command("add server pool/web3 127.0.0.1:1 check"),
-        "'check' is not supported yet on a server added at run time.\n\n"
-    );
-    assert_eq!(
         cli.command("add server nope/web3 127.0.0.1:1"),
         "No such backend.\n\n"
     );
@@ -76,6 +72,26 @@ fn added_servers_take_traffic_once_enabled_and_deleted_ones_stop() {
         setup.socket("operator.sock").command(&add),
         "Permission denied\n\n"
     );
+}
+
+#[test]
+fn an_added_server_with_check_is_checked_once_health_is_enabled() {
+    let web1 = Backend::start("web1");
+    let setup = CliSetup::start(&[&web1]);
+    let cli = setup.admin();
+    let closed = format!("127.0.0.1:{}", free_port());
+    let add = format!("add server pool/web3 {closed} check inter 100 fall 1 rise 1");
+    assert_eq!(cli.command(&add), "New server registered.\n\n");
+    assert_eq!(cli.command("enable server pool/web3"), "\n");
+    // Its checks wait for `enable health`, as in HAProxy: the closed port is not noticed.
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(setup.stat()["pool/web3"]["check_status"], "");
+    assert_eq!(cli.command("enable health pool/web3"), "\n");
+    assert!(wait_until(Duration::from_secs(3), || {
+        let stat = setup.stat();
+        stat["pool/web3"]["status"] == "DOWN" && stat["pool/web3"]["check_status"] == "L4CON"
+    }));
+    assert!(setup.servers_of(6).iter().all(|s| s == "web1"));
 }
 
 #[test]

@@ -10,11 +10,15 @@ use switchyard_core::model::Config;
 
 /// Load `files`, print every warning and error, and return the model if there was no error.
 pub(crate) fn load_and_report(files: &[PathBuf]) -> Option<Config> {
-    report(config::load(files))
+    report(config::load(files), "nothing was started")
 }
 
-/// Print the diagnostics of a load result; the model if there was no error.
-pub(crate) fn report(result: Result<config::Loaded, config::ConfigErrors>) -> Option<Config> {
+/// Print the diagnostics of a load result; the model if there was no error, else a last line
+/// counting the errors and saying `consequence`.
+pub(crate) fn report(
+    result: Result<config::Loaded, config::ConfigErrors>,
+    consequence: &str,
+) -> Option<Config> {
     match result {
         Ok(loaded) => {
             print_all("WARNING", &loaded.warnings);
@@ -24,7 +28,7 @@ pub(crate) fn report(result: Result<config::Loaded, config::ConfigErrors>) -> Op
             print_all("WARNING", &failed.warnings);
             print_all("ALERT", &failed.errors);
             eprintln!(
-                "[ALERT] configuration has {} error(s); nothing was started",
+                "[ALERT] configuration has {} error(s); {consequence}",
                 failed.errors.len()
             );
             None

@@ -1,13 +1,14 @@
 //! `switchyard`: the command-line front of the Switchyard proxy.
 //!
 //! Like `haproxy`, it takes `-f <file|dir>` (repeatable), checks with `-c`, and otherwise serves
-//! in the foreground until SIGINT/SIGTERM. `switchyard demo` starts a self-contained demo.
+//! in the foreground until SIGINT/SIGTERM, reloading its files on SIGUSR2. `switchyard demo` starts a self-contained demo.
 //! Exit codes: 0 success, 1 configuration or start-up error, 2 usage error.
 
 mod check;
 mod cli;
 mod demo;
 mod privileges;
+mod reload;
 mod serve;
 
 use cli::Command;
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         Command::Run { files } => match check::load_and_report(&files) {
             Some(config) => {
                 let threads = config.global.nbthread;
-                run_async(threads, serve::run(config))
+                run_async(threads, serve::run(config, files))
             }
             None => ExitCode::from(1),
         },

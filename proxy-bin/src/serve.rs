@@ -1,13 +1,22 @@
-//! Serving a loaded configuration: build the proxy, bind, log the addresses, run until a signal.
+//! Serving a loaded configuration: build the proxy, bind, log the addresses, run until a signal,
+//! reloading on SIGUSR2.
 
+use std::path::PathBuf;
 use switchyard_core::model::Config;
-use switchyard_core::{BackgroundHandle, Listeners, Proxy};
+use switchyard_core::{BackgroundHandle, Listeners, Proxy, ProxyHandle};
 use tracing::info;
 
-/// Build the proxy from `config`, bind every frontend and start the background work (health
-/// checks) on the runtime; logs each listening address. The work stops when the returned handle
-/// is dropped.
-pub(crate) async fn bind(config: Config) -> anyhow::Result<(Listeners, BackgroundHandle)> {
+/// A bound proxy: its listeners, its running background work (health checks; it stops when
+/// dropped) and the handle that changes it.
+pub(crate) struct Bound {
+    pub(crate) listeners: Listeners,
+    pub(crate) background: BackgroundHandle,
+    pub(crate) handle: ProxyHandle,
+}
+
+/// Build the proxy from `config`, bind every frontend and start the background work on the
+/// runtime; logs each listening address.
+pub(crate) async fn bind(config: Config) -> anyhow::Result<Bound> {
     crate::privileges::check(&config.global).map_err(anyhow::Error::msg)?;
     let proxy = Proxy::from_config(config).map_err(flatten)?;
     let listeners = proxy.bind().await.map_err(flatten)?;
@@ -15,14 +24,25 @@ pub(crate) async fn bind(config: Config) -> anyhow::Result<(Listeners, Backgroun
     for (frontend, addr) in listeners.local_addrs() {
         info!("frontend '{frontend}' listening on http://{addr}");
     }
-    Ok((listeners, background))
+    Ok(Bound {
+        listeners,
+        background,
+        handle: proxy.handle(),
+    })
 }
 
-/// Serve `config` until SIGINT or SIGTERM, then stop gracefully.
-pub(crate) async fn run(config: Config) -> anyhow::Result<()> {
-    let (listeners, background) = bind(config).await?;
-    listeners.serve(shutdown_signal()).await.map_err(flatten)?;
-    background.shutdown().await;
+/// Serve `config`, read from `files`, until SIGINT or SIGTERM, then stop gracefully; reload
+/// `files` on SIGUSR2.
+pub(crate) async fn run(config: Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
+    let bound = bind(config).await?;
+    let reloads = tokio::spawn(crate::reload::on_signal(files, bound.handle));
+    bound
+        .listeners
+        .serve(shutdown_signal())
+        .await
+        .map_err(flatten)?;
+    reloads.abort();
+    bound.background.shutdown().await;
     info!("stopped");
     Ok(())
 }

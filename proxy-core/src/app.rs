@@ -3,9 +3,10 @@
 use crate::admin::AdminSockets;
 use crate::frontend::{Listener, Listeners};
 use crate::health::HealthChecks;
-use crate::log::{AccessLog, Logs};
-use crate::proxy::{BackendPlan, Client, FrontendPlan, ProxyLayer};
-use crate::runtime::{FrontendState, Runtime};
+use crate::live::Live;
+use crate::log::Logs;
+use crate::proxy::{Client, ProxyLayer};
+use crate::runtime::Runtime;
 use crate::tasks::{Background, Tasks};
 use crate::{config, model, Error, ProxyHandle};
 use std::path::Path;
@@ -13,7 +14,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_layer::Layer;
 
-/// A configured proxy: the live runtime and the data path of every frontend.
+/// A configured proxy: the live runtime and the data path of every frontend. A clone is
+/// another reference to the same proxy (cheap: three `Arc`s).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), switchyard_core::Error> {
@@ -22,14 +24,9 @@ use tower_layer::Layer;
 /// listeners.serve(std::future::pending()).await
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Proxy {
-    config: Arc<model::Config>,
-    runtime: Arc<Runtime>,
-    layers: Vec<(String, ProxyLayer)>,
-    backends: Arc<[BackendPlan]>,
-    /// The model every [`ProxyHandle`] applies changes to.
-    live_model: Arc<std::sync::Mutex<Arc<model::Config>>>,
+    live: Arc<Live>,
     logs: Arc<Logs>,
     health: HealthChecks,
 }
@@ -46,37 +43,11 @@ impl Proxy {
     /// ```
     pub fn from_config(config: model::Config) -> Result<Proxy, Error> {
         let runtime = Runtime::from_model(&config)?;
-        let backends: Arc<[BackendPlan]> = config
-            .backends
-            .iter()
-            .map(BackendPlan::compile)
-            .collect::<Result<Vec<_>, _>>()?
-            .into();
         let logs = Arc::new(Logs::new(&config, Arc::clone(&runtime)).map_err(Error::log)?);
-        let layers = config
-            .frontends
-            .iter()
-            .zip(runtime.frontends())
-            .map(|(frontend, state)| {
-                let access_log = AccessLog::new(&logs, &frontend.logging).map_err(Error::log)?;
-                let plan = FrontendPlan::compile(
-                    frontend,
-                    access_log,
-                    Arc::clone(state),
-                    Arc::clone(&runtime),
-                    Arc::clone(&backends),
-                )?;
-                Ok((frontend.name.clone(), ProxyLayer::new(Arc::new(plan))))
-            })
-            .collect::<Result<_, Error>>()?;
-        let health = HealthChecks::compile(&config, &runtime)?;
-        let config = Arc::new(config);
+        let health = HealthChecks::new(Arc::clone(&runtime));
+        let live = Live::compile(config, runtime, Arc::clone(&logs))?;
         Ok(Proxy {
-            live_model: Arc::new(std::sync::Mutex::new(Arc::clone(&config))),
-            config,
-            runtime,
-            layers,
-            backends,
+            live: Arc::new(live),
             logs,
             health,
         })
@@ -97,42 +68,28 @@ impl Proxy {
         Proxy::from_config(loaded.config)
     }
 
-    /// The configuration this proxy runs.
-    pub fn config(&self) -> &model::Config {
-        &self.config
+    /// The configuration this proxy runs: the one it was built from, or the last one
+    /// [`ProxyHandle::apply`] applied.
+    pub fn config(&self) -> Arc<model::Config> {
+        self.live.model()
     }
 
     /// The live state: servers, balancers, counters. Health checks and the admin API change it.
     pub fn runtime(&self) -> &Arc<Runtime> {
-        &self.runtime
+        self.live.runtime()
     }
 
     /// A load-balanced client for the servers of backend `backend` (see [`Client`]), or `None`
     /// when there is no such backend. It shares the backend's live state, health checks,
     /// counters and connection pool with the proxy's frontends.
     pub fn client(&self, backend: &str) -> Option<Client> {
-        let frontend = model::Frontend::builder(backend)
-            .default_backend(backend)
-            .build()
-            .ok()?;
-        // The client is not a configured frontend: its own counters are not shown in the
-        // stats (the backend's and servers' are) and it writes no access log.
-        let global = Arc::clone(self.runtime.global_limit());
-        let state = FrontendState::from_model(&frontend, 0, global);
-        let plan = FrontendPlan::compile(
-            &frontend,
-            None,
-            Arc::new(state),
-            Arc::clone(&self.runtime),
-            Arc::clone(&self.backends),
-        )
-        .ok()?;
-        Some(Client::new(Arc::new(plan)))
+        self.live.client(backend)
     }
 
-    /// A cloneable handle to change the live servers from code (see [`ProxyHandle`]).
+    /// A cloneable handle to change the live servers, or the whole configuration, from code
+    /// (see [`ProxyHandle`]).
     pub fn handle(&self) -> ProxyHandle {
-        ProxyHandle::new(Arc::clone(&self.runtime), Arc::clone(&self.live_model))
+        ProxyHandle::new(Arc::clone(&self.live))
     }
 
     /// The data path of the frontend called `frontend`, to put in front of an application's
@@ -148,10 +105,7 @@ impl Proxy {
     /// # }
     /// ```
     pub fn layer(&self, frontend: &str) -> Option<ProxyLayer> {
-        self.layers
-            .iter()
-            .find(|(name, _)| name == frontend)
-            .map(|(_, layer)| layer.clone())
+        self.live.frontend(frontend).map(ProxyLayer::new)
     }
 
     /// The proxy's background work as one future: the health checks of every server with
@@ -190,9 +144,15 @@ impl Proxy {
     /// # Ok(()) }
     /// ```
     pub async fn bind(&self) -> Result<Listeners, Error> {
+        let config = self.live.model();
         let mut listeners = Vec::new();
-        let frontends = self.config.frontends.iter().zip(self.runtime.frontends());
-        for ((frontend, state), (_, layer)) in frontends.zip(&self.layers) {
+        for frontend in &config.frontends {
+            let (Some(state), Some(layer)) = (
+                self.runtime().frontend(&frontend.name),
+                self.layer(&frontend.name),
+            ) else {
+                continue;
+            };
             for bind in &frontend.binds {
                 let socket = TcpListener::bind(bind.addr)
                     .await
@@ -201,11 +161,10 @@ impl Proxy {
                     frontend: Arc::clone(state),
                     socket,
                     service: layer.layer(crate::frontend::NoBackend),
-                    timeouts: crate::frontend::ClientTimeouts::of(&frontend.timeouts),
                 });
             }
         }
-        let admin = AdminSockets::bind(Arc::clone(&self.config), Arc::clone(&self.runtime))?;
+        let admin = AdminSockets::bind(config, Arc::clone(self.runtime()))?;
         Ok(Listeners::new(listeners, admin))
     }
 }

@@ -4,12 +4,14 @@
 //! operations the stats socket's commands call (`set server <b>/<s> state`, `set weight`), so a
 //! change made in code behaves exactly like the same command typed on the socket: the server's
 //! state changes at once and the backend's balancer snapshot is rebuilt off the request path.
+//! [`ProxyHandle::apply`] replaces the whole configuration, as the binary's reload does.
 
+use crate::live::Live;
 use crate::model::{self, limits::MAX_WEIGHT};
-use crate::runtime::diff::{diff, Change};
+use crate::runtime::diff::Change;
 use crate::runtime::{AdminState, BackendState, MembershipError, Runtime, ServerState};
 use crate::stats::Snapshot;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// Why a control operation was refused. The messages are the stats socket's.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -27,10 +29,16 @@ pub enum ControlError {
     /// `add_server` or `remove_server` was refused.
     #[error(transparent)]
     Membership(#[from] MembershipError),
-    /// The new model differs in ways [`ProxyHandle::apply`] cannot apply to a running proxy;
-    /// nothing was changed.
+    /// The new model differs in ways [`ProxyHandle::apply`] cannot apply to a running proxy
+    /// (binds, `global`, frontends added or removed); nothing was changed.
     #[error("these changes need a restart: {0:?}")]
     NeedsRestart(Vec<Change>),
+    /// The new model does not compile (a rule, a health check request); nothing was changed.
+    #[error("the new configuration cannot run: {0}")]
+    Invalid(String),
+    /// The server has no `check`, so its health checks cannot be started or stopped.
+    #[error("Health check was not configured on this server.")]
+    NotChecked,
 }
 
 /// A cloneable handle that changes a running proxy's servers. Get one from
@@ -50,25 +58,23 @@ pub enum ControlError {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ProxyHandle {
-    runtime: Arc<Runtime>,
-    /// The model the runtime matches now, shared by every clone; its lock serialises `apply`.
-    model: Arc<Mutex<Arc<model::Config>>>,
+    live: Arc<Live>,
 }
 
 impl ProxyHandle {
-    pub(crate) fn new(runtime: Arc<Runtime>, model: Arc<Mutex<Arc<model::Config>>>) -> Self {
-        ProxyHandle { runtime, model }
+    pub(crate) fn new(live: Arc<Live>) -> Self {
+        ProxyHandle { live }
     }
 
     /// The model the proxy runs now: the one it was built from, with every [`apply`](Self::apply)
     /// since.
     pub fn model(&self) -> Arc<model::Config> {
-        Arc::clone(&self.lock_model())
+        self.live.model()
     }
 
     /// The live state this handle changes.
     pub fn runtime(&self) -> &Arc<Runtime> {
-        &self.runtime
+        self.live.runtime()
     }
 
     /// `set server <backend>/<server> state ready|drain|maint`.
@@ -107,16 +113,17 @@ impl ProxyHandle {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot::of(&self.runtime)
+        Snapshot::of(self.runtime())
     }
 
     /// `add server <backend>/<name>`: adds `server` (built with
     /// [`ServerBuilder::build_alone`](crate::model::ServerBuilder::build_alone)) to a backend
     /// whose algorithm allows it. It starts in maintenance, as in HAProxy: set it `Ready` when
-    /// it should take requests. Added servers are not health-checked.
+    /// it should take requests. A server with `check` is checked once
+    /// [`set_health_checks`](Self::set_health_checks) starts its checks (`enable health`).
     pub fn add_server(&self, backend: &str, server: &model::Server) -> Result<(), ControlError> {
-        let backend = self.backend(backend)?;
-        backend.add_server(server)?;
+        self.backend(backend)?.add_server(server)?;
+        self.runtime().note_servers_changed();
         Ok(())
     }
 
@@ -124,85 +131,55 @@ impl ProxyHandle {
     /// request in flight.
     pub fn remove_server(&self, backend: &str, server: &str) -> Result<(), ControlError> {
         self.backend(backend)?.remove_server(server)?;
+        self.runtime().note_servers_changed();
         Ok(())
     }
 
-    /// Applies `new` to the running proxy (see the module documentation) and returns what
-    /// changed. When some change cannot be applied live, nothing is changed and the error lists
-    /// those changes.
+    /// `enable health` / `disable health <backend>/<server>`: starts or stops the active
+    /// checks of a server with `check`. While they are stopped the server counts as UP.
+    pub fn set_health_checks(
+        &self,
+        backend: &str,
+        server: &str,
+        enabled: bool,
+    ) -> Result<(), ControlError> {
+        let (backend, server) = self.find(backend, server)?;
+        if !server.set_checks_enabled(enabled) {
+            return Err(ControlError::NotChecked);
+        }
+        backend.refresh_selection();
+        Ok(())
+    }
+
+    /// Runs `new` from now on, as the binary's reload does, and returns what changed (see
+    /// [`crate::runtime::diff`]). Backends and servers are matched by name: the ones `new`
+    /// keeps keep their live state (health, counters, operator's changes); a server whose
+    /// settings changed starts over; the removed ones finish their requests in flight. Each
+    /// request runs wholly on the old or wholly on the new configuration.
+    ///
+    /// Changes HAProxy only makes by restarting (binds, `global`, frontends added or removed)
+    /// are refused with [`ControlError::NeedsRestart`], and a configuration that does not
+    /// compile with [`ControlError::Invalid`]; then nothing changes.
+    ///
+    /// ```
+    /// use switchyard_core::model::{Backend, Config};
+    /// let addr = "127.0.0.1:8001".parse().unwrap();
+    /// let config = Config::builder().backend(Backend::builder("app").server("a", addr)).build()?;
+    /// let proxy = switchyard_core::Proxy::from_config(config)?;
+    /// let grown = Config::builder()
+    ///     .backend(Backend::builder("app").server("a", addr).server("b", "127.0.0.1:8002".parse()?))
+    ///     .build()?;
+    /// let changes = proxy.handle().apply(grown)?;
+    /// assert_eq!(changes.len(), 1);
+    /// assert_eq!(proxy.runtime().backend("app").unwrap().servers().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply(&self, new: model::Config) -> Result<Vec<Change>, ControlError> {
-        let mut current = self.lock_model();
-        let changes = diff(&current, &new);
-        let not_live: Vec<Change> = changes
-            .iter()
-            .filter(|change| !self.applies_live(change))
-            .cloned()
-            .collect();
-        if !not_live.is_empty() {
-            return Err(ControlError::NeedsRestart(not_live));
-        }
-        for change in &changes {
-            self.apply_one(change)?;
-        }
-        *current = Arc::new(new);
-        Ok(changes)
+        self.live.apply(new)
     }
 
-    fn applies_live(&self, change: &Change) -> bool {
-        match change {
-            Change::ServerAdded { backend, .. } => self
-                .runtime
-                .backend(backend)
-                .is_some_and(|b| b.takes_new_servers()),
-            Change::ServerRemoved { .. } | Change::Weight { .. } | Change::Disabled { .. } => true,
-            _ => false,
-        }
-    }
-
-    fn apply_one(&self, change: &Change) -> Result<(), ControlError> {
-        match change {
-            Change::ServerAdded { backend, server } => {
-                let state = self.backend(backend)?.add_server(server)?;
-                if !server.disabled {
-                    self.backend(backend)?
-                        .set_admin_state(state.id, AdminState::Ready);
-                }
-            }
-            Change::ServerRemoved { backend, server } => {
-                self.backend(backend)?.retire_server(server);
-            }
-            Change::Weight {
-                backend,
-                server,
-                weight,
-            } => self.set_weight(backend, server, *weight)?,
-            Change::Disabled {
-                backend,
-                server,
-                disabled,
-            } => {
-                let state = if *disabled {
-                    AdminState::Maint
-                } else {
-                    AdminState::Ready
-                };
-                self.set_server_state(backend, server, state)?;
-            }
-            // `apply` only calls this for the changes above.
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn lock_model(&self) -> MutexGuard<'_, Arc<model::Config>> {
-        // The guarded value is replaced in one assignment; a panic cannot leave it half-written.
-        self.model
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn backend(&self, name: &str) -> Result<&Arc<BackendState>, ControlError> {
-        self.runtime
+    fn backend(&self, name: &str) -> Result<Arc<BackendState>, ControlError> {
+        self.runtime()
             .backend(name)
             .ok_or(ControlError::NoSuchBackend)
     }
@@ -211,7 +188,7 @@ impl ProxyHandle {
         &self,
         backend: &str,
         server: &str,
-    ) -> Result<(&Arc<BackendState>, Arc<ServerState>), ControlError> {
+    ) -> Result<(Arc<BackendState>, Arc<ServerState>), ControlError> {
         let backend = self.backend(backend)?;
         let server = backend.server(server).ok_or(ControlError::NoSuchServer)?;
         Ok((backend, server))

@@ -83,10 +83,26 @@
 //! The `switchyard` binary is this and nothing more (plus its command line, logging and
 //! signals). See `examples/from_config_file.rs`.
 //!
+//! # Hot reconfiguration
+//!
+//! [`ProxyHandle::apply`] runs a new model without a restart, as the binary's reload (SIGUSR2)
+//! does: layers, clients and health checks already handed out follow it, and the backends and
+//! servers it keeps keep their state.
+//!
+//! ```no_run
+//! # fn run(proxy: &switchyard_core::Proxy) -> Result<(), Box<dyn std::error::Error>> {
+//! let reloaded = switchyard_core::config::load(&["haproxy.cfg".into()])?;
+//! for change in proxy.handle().apply(reloaded.config)? {
+//!     println!("{change:?}");
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! # Runtime control and observability
 //!
 //! [`Proxy::handle`] gives a cloneable [`ProxyHandle`] with the stats socket's operations
-//! (`set_server_state`, `set_weight`). The data path counts
+//! (`set_server_state`, `set_weight`, `add_server`, `remove_server`, `set_health_checks`,
+//! `snapshot`). The data path counts
 //! `switchyard_backend_responses_total{backend, code}` and
 //! `switchyard_server_responses_total{backend, server, code}` through the `metrics` facade (the
 //! application's recorder sees them) and opens a `tracing` span `request` per proxied request
@@ -101,6 +117,7 @@ pub mod control;
 mod error;
 pub mod frontend;
 mod health;
+mod live;
 mod log;
 pub mod model;
 pub mod proxy;

@@ -67,8 +67,8 @@ pub struct ProxyProcess {
     port: u16,
     stderr: Arc<Mutex<String>>,
     stderr_reader: Option<JoinHandle<()>>,
-    // Kept so the file lives as long as the process.
-    _config: tempfile::NamedTempFile,
+    /// The configuration file; it lives as long as the process.
+    config: tempfile::NamedTempFile,
 }
 
 impl ProxyProcess {
@@ -104,7 +104,7 @@ impl ProxyProcess {
             port,
             stderr,
             stderr_reader: Some(stderr_reader),
-            _config: file,
+            config: file,
         };
         proxy.wait_until_listening();
         proxy
@@ -156,11 +156,26 @@ impl ProxyProcess {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Replace the configuration file with `config` and send SIGUSR2 (reload). Returns at once;
+    /// watch [`ProxyProcess::stderr`] for the outcome.
+    pub fn reload(&self, config: &str) {
+        std::fs::write(self.config.path(), config).unwrap();
+        self.signal("USR2");
+    }
+
+    /// Send the signal called `name` (`TERM`, `USR2`...) with `kill`.
+    fn signal(&self, name: &str) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args([format!("-{name}"), pid.clone()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{name} {pid} failed");
+    }
+
     /// Send SIGTERM and wait (at most 10 s) for the process to exit; returns its status and stderr.
     pub fn terminate(mut self) -> (ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(sent.success(), "kill -TERM {pid} failed");
+        self.signal("TERM");
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -14,11 +14,18 @@ const DEMO_CONFIG: &str = include_str!("../../../config-examples/demo.cfg");
 /// Run the demo. With `requests`, send that many requests through the proxy, print who
 /// answered, and return; without, serve until Ctrl-C.
 pub(crate) async fn run(requests: Option<u32>) -> anyhow::Result<()> {
-    let config = crate::check::report(config::load_str("demo.cfg", DEMO_CONFIG))
-        .context("the embedded demo configuration is invalid")?;
+    let config = crate::check::report(
+        config::load_str("demo.cfg", DEMO_CONFIG),
+        "nothing was started",
+    )
+    .context("the embedded demo configuration is invalid")?;
     let operator_lines = operator_lines(&config);
     backends::start().await?;
-    let (listeners, _background) = crate::serve::bind(config).await?;
+    let crate::serve::Bound {
+        listeners,
+        background: _background,
+        ..
+    } = crate::serve::bind(config).await?;
     let frontend = listeners
         .local_addrs()
         .first()

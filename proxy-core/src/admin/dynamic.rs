@@ -11,8 +11,8 @@ use crate::model;
 
 /// `add server <bk>/<srv> <addr>:<port> [weight <w>] [backup] [maxconn <n>] [id <n>] ...`:
 /// the options are those of a `server` line, parsed by the configuration parser; no
-/// `default-server` applies and the server starts in maintenance, as in HAProxy (`check` is
-/// refused: added servers are not checked yet).
+/// `default-server` applies and the server starts in maintenance, as in HAProxy; with `check`,
+/// its checks start with `enable health`.
 pub(crate) fn add_server(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let Some((backend, name)) = words.get(2).and_then(|s| s.split_once('/')) else {
         return Reply::line("Require 'backend/server'.");
@@ -24,11 +24,11 @@ pub(crate) fn add_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
     let Some(backend) = shared.runtime.backend(backend) else {
         return Reply::line("No such backend.");
     };
-    if server.check.enabled {
-        return Reply::line("'check' is not supported yet on a server added at run time.");
-    }
     match backend.add_server(&server) {
-        Ok(_) => Reply::line("New server registered."),
+        Ok(_) => {
+            shared.runtime.note_servers_changed();
+            Reply::line("New server registered.")
+        }
         Err(error) => Reply::line(error.to_string()),
     }
 }
@@ -71,7 +71,10 @@ pub(crate) fn del_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
         return Reply::line("No such backend.");
     };
     match backend.remove_server(name) {
-        Ok(()) => Reply::line("Server deleted."),
+        Ok(()) => {
+            shared.runtime.note_servers_changed();
+            Reply::line("Server deleted.")
+        }
         Err(error) => Reply::line(error.to_string()),
     }
 }

@@ -13,10 +13,10 @@ use std::sync::Arc;
 const MAX_WEIGHT: u32 = 256;
 
 /// The backend and server named by `<backend>/<server>`, or the error answer.
-pub(crate) fn find<'a>(
-    shared: &'a Shared,
+pub(crate) fn find(
+    shared: &Shared,
     spec: Option<&&str>,
-) -> Result<(&'a Arc<BackendState>, Arc<ServerState>), Reply> {
+) -> Result<(Arc<BackendState>, Arc<ServerState>), Reply> {
     let Some((backend, server)) = spec.and_then(|s| s.split_once('/')) else {
         return Err(Reply::line("Require 'backend/server'."));
     };
@@ -58,18 +58,18 @@ pub(crate) fn get_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
     Reply::line(format!(
         "{} (initial {})",
         server.weight(),
-        server.initial_weight
+        server.initial_weight()
     ))
 }
 
 /// `set weight <bk>/<srv> <w>[%]`.
 pub(crate) fn set_weight(shared: &Shared, _: &mut State, words: &[&str]) -> Reply {
     let (backend, server) = try_reply!(find(shared, words.get(2)));
-    apply_weight(backend, &server, words.get(3).copied())
+    apply_weight(&backend, &server, words.get(3).copied())
 }
 
 fn apply_weight(backend: &BackendState, server: &ServerState, value: Option<&str>) -> Reply {
-    match parse_weight(value, server.initial_weight) {
+    match parse_weight(value, server.initial_weight()) {
         Ok(weight) => {
             backend.set_weight(server.id, weight);
             Reply::done()
@@ -136,7 +136,7 @@ pub(crate) fn set_server(shared: &Shared, _: &mut State, words: &[&str]) -> Repl
             }
             _ => Reply::line("'set server <srv> health' expects 'up' or 'down'."),
         },
-        Some("weight") => apply_weight(backend, &server, value),
+        Some("weight") => apply_weight(&backend, &server, value),
         Some("addr") => set_addr(&server, &words[4..]),
         _ => {
             Reply::line("'set server <srv>' only supports 'state', 'health', 'weight' and 'addr'.")

@@ -20,12 +20,12 @@ pub(crate) fn servers_state(shared: &Shared, _: &mut State, words: &[&str]) -> R
             Some(backend) => vec![backend],
             None => return Reply::line("Can't find backend."),
         },
-        None => shared.runtime.backends().iter().collect(),
+        None => shared.runtime.backends().to_vec(),
     };
     let mut out = format!("1\n{SERVERS_STATE_HEADER}\n");
     for backend in backends {
         for server in backend.servers() {
-            out.push_str(&server_state_line(backend, &server));
+            out.push_str(&server_state_line(&backend, &server));
         }
     }
     Reply::Text(out)
@@ -70,7 +70,7 @@ fn server_state_line(backend: &BackendState, server: &ServerState) -> String {
         server.name,
         addr.ip(),
         server.weight(),
-        server.initial_weight,
+        server.initial_weight(),
         info.lastchg(tokio::time::Instant::now()).as_secs(),
         addr.port(),
     )

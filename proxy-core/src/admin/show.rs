@@ -25,7 +25,7 @@ pub(crate) fn cli_level(_: &Shared, state: &mut State, _: &[&str]) -> Reply {
 /// `show backend`: `# name` then one backend per line.
 pub(crate) fn backends(shared: &Shared, _: &mut State, _: &[&str]) -> Reply {
     let mut out = String::from("# name\n");
-    for backend in shared.runtime.backends() {
+    for backend in shared.runtime.backends().iter() {
         let _ = writeln!(out, "{}", backend.name());
     }
     Reply::Text(out)

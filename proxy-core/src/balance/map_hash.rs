@@ -47,7 +47,7 @@ impl MapTable {
 fn configured_weights_gcd(servers: &[Arc<ServerState>]) -> u64 {
     servers
         .iter()
-        .map(|s| u64::from(s.initial_weight))
+        .map(|s| u64::from(s.initial_weight()))
         .filter(|&w| w > 0)
         .reduce(gcd)
         .unwrap_or(1)

@@ -49,7 +49,6 @@ pub(crate) struct Listener {
     pub(crate) frontend: Arc<FrontendState>,
     pub(crate) socket: TcpListener,
     pub(crate) service: ProxyService<NoBackend>,
-    pub(crate) timeouts: ClientTimeouts,
 }
 
 impl Listeners {
@@ -111,7 +110,7 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                 Ok((stream, peer, permits)) => {
                     let service = listener.service.clone();
                     let stopped = stop.clone();
-                    let timeouts = listener.timeouts;
+                    let timeouts = service.plan().timeouts;
                     let frontend = Arc::clone(&listener.frontend);
                     let session = frontend.open_connection(peer);
                     connections.spawn(async move {

@@ -3,8 +3,8 @@
 //! a `tower::Service` an application calls directly, with no listener.
 
 use super::dispatch::unrouted_response;
-use super::plan::FrontendPlan;
 use super::{BoxError, ProxyBody};
+use crate::live::PlanSlot;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use http::{Request, Response};
@@ -20,7 +20,8 @@ use tower_service::Service;
 /// balancer picks, with its retries and health state; the request's path and query are kept, its
 /// `Host` header (or the authority of an absolute URI) is sent as is. Failures are HTTP
 /// responses, as on the proxy: 503 when no server is usable, 502 when the server could not be
-/// reached or answered garbage, 504 on `timeout server`. The service never fails.
+/// reached or answered garbage, 504 on `timeout server`. The service never fails. It follows
+/// reconfigurations ([`crate::ProxyHandle::apply`]); once its backend is removed it answers 503.
 ///
 /// ```no_run
 /// use switchyard_core::model::{Backend, Config};
@@ -38,11 +39,11 @@ use tower_service::Service;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
-    plan: Arc<FrontendPlan>,
+    plan: Arc<PlanSlot>,
 }
 
 impl Client {
-    pub(crate) fn new(plan: Arc<FrontendPlan>) -> Client {
+    pub(crate) fn new(plan: Arc<PlanSlot>) -> Client {
         Client { plan }
     }
 }
@@ -61,7 +62,7 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let plan = Arc::clone(&self.plan);
+        let plan = self.plan.load_full();
         // The plan's only route is its backend, so nothing is left unrouted.
         let client = request.extensions().get::<super::ClientAddr>().map(|c| c.0);
         Box::pin(super::serve(plan, request, client, |_| async {

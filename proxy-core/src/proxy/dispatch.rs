@@ -96,12 +96,11 @@ where
     else {
         return Dispatch::Unrouted(Request::from_parts(parts, body));
     };
-    let (Some(backend), Some(backend_plan)) =
-        (plan.runtime.backend_at(index), plan.backends.get(index))
-    else {
+    let Some(backend_plan) = plan.backends.get(index) else {
         // The router only returns indices of existing backends; answer sanely regardless.
         return answered(error_response(&super::ProxyError::NoServer), trace);
     };
+    let backend = &backend_plan.state;
     trace.backend = Some(Arc::clone(backend));
     backend.counters.count_request();
     let verdict = backend_plan.request_rules.apply(&mut parts, client_addr);

@@ -45,6 +45,7 @@ pub(crate) use dispatch::unrouted_response;
 pub(crate) use error::error_html;
 pub(crate) use plan::{BackendPlan, FrontendPlan};
 
+use crate::live::PlanSlot;
 use bytes::Bytes;
 use dispatch::{dispatch, Dispatch};
 use error::ProxyError;
@@ -72,14 +73,16 @@ pub struct ClientAddr(pub SocketAddr);
 
 /// A tower layer that proxies the requests of one frontend. Cheap to clone (one `Arc`).
 ///
-/// Get one from [`crate::Proxy::layer`].
+/// Get one from [`crate::Proxy::layer`]. It follows reconfigurations
+/// ([`crate::ProxyHandle::apply`]): each request runs on the frontend's configuration of the
+/// moment it arrives.
 #[derive(Debug, Clone)]
 pub struct ProxyLayer {
-    plan: Arc<FrontendPlan>,
+    plan: Arc<PlanSlot>,
 }
 
 impl ProxyLayer {
-    pub(crate) fn new(plan: Arc<FrontendPlan>) -> ProxyLayer {
+    pub(crate) fn new(plan: Arc<PlanSlot>) -> ProxyLayer {
         ProxyLayer { plan }
     }
 }
@@ -102,8 +105,37 @@ impl<S> Layer<S> for ProxyLayer {
 /// Its errors are the fallback's: proxying failures are HTTP responses.
 #[derive(Debug, Clone)]
 pub struct ProxyService<S> {
-    plan: Arc<FrontendPlan>,
+    plan: Arc<PlanSlot>,
     fallback: S,
+}
+
+impl<S> ProxyService<S> {
+    /// The frontend's configuration of the moment.
+    pub(crate) fn plan(&self) -> Arc<FrontendPlan> {
+        self.plan.load_full()
+    }
+
+    /// The answer to `request` from `client`, as [`Service::call`] gives it but without boxing
+    /// the future, for a listener that knows its connection's peer (no [`ClientAddr`] needed).
+    pub(crate) fn serve<B, FB>(
+        &self,
+        request: Request<B>,
+        client: Option<SocketAddr>,
+    ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, S::Error>> + Send + 'static
+    where
+        S: Service<Request<B>, Response = Response<FB>> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+        FB: Body<Data = Bytes> + Send + 'static,
+        FB::Error: Into<BoxError>,
+    {
+        let plan = self.plan.load_full();
+        let fallback = self.fallback.clone();
+        serve(plan, request, client, move |request| async move {
+            Ok(fallback.oneshot(request).await?.map(box_body))
+        })
+    }
 }
 
 impl<S, B, FB> Service<Request<B>> for ProxyService<S>
@@ -126,30 +158,6 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
         Box::pin(self.serve(request, client))
-    }
-}
-
-impl<S> ProxyService<S> {
-    /// The answer to `request` from `client`, as [`Service::call`] gives it but without boxing
-    /// the future, for a listener that knows its connection's peer (no [`ClientAddr`] needed).
-    pub(crate) fn serve<B, FB>(
-        &self,
-        request: Request<B>,
-        client: Option<SocketAddr>,
-    ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, S::Error>> + Send + 'static
-    where
-        S: Service<Request<B>, Response = Response<FB>> + Clone + Send + 'static,
-        S::Future: Send + 'static,
-        B: Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-        FB: Body<Data = Bytes> + Send + 'static,
-        FB::Error: Into<BoxError>,
-    {
-        let plan = Arc::clone(&self.plan);
-        let fallback = self.fallback.clone();
-        serve(plan, request, client, move |request| async move {
-            Ok(fallback.oneshot(request).await?.map(box_body))
-        })
     }
 }
 

@@ -1,20 +1,23 @@
 //! What the data path precomputes from the model: compiled rules, routes and upstream pools.
 //!
-//! A [`BackendPlan`] per backend (its rules and its pool of keep-alive connections, shared by
-//! every frontend) and a [`FrontendPlan`] per frontend. Both are immutable; live server state is
+//! A [`BackendPlan`] per backend (its live state, rules and pool of keep-alive connections,
+//! shared by every frontend) and a [`FrontendPlan`] per frontend. Both are immutable: a
+//! reconfiguration compiles new ones and swaps them in (see `crate::live`); live server state is
 //! in the [`Runtime`].
 
 use super::upstream::Upstream;
+use crate::frontend::ClientTimeouts;
 use crate::log::AccessLog;
 use crate::model::{self, ConnMode};
 use crate::routing::{Acls, ForwardFor, RequestRules, ResponseRules, Router, RoutingError};
-use crate::runtime::{FrontendState, Runtime};
+use crate::runtime::{BackendState, FrontendState, Runtime};
 use crate::stats::StatsPage;
 use std::sync::Arc;
 
-/// One backend's compiled rules and its connection pool.
+/// One backend's live state, compiled rules and connection pool.
 #[derive(Debug)]
 pub(crate) struct BackendPlan {
+    pub(crate) state: Arc<BackendState>,
     pub(crate) request_rules: RequestRules,
     pub(crate) response_rules: ResponseRules,
     pub(crate) forwardfor: Option<ForwardFor>,
@@ -23,8 +26,12 @@ pub(crate) struct BackendPlan {
 }
 
 impl BackendPlan {
-    /// Compiles `backend`'s rules and opens (lazily) its connection pool.
-    pub(crate) fn compile(backend: &model::Backend) -> Result<BackendPlan, RoutingError> {
+    /// Compiles `backend`'s rules and opens (lazily) its connection pool; `state` is its live
+    /// state.
+    pub(crate) fn compile(
+        backend: &model::Backend,
+        state: Arc<BackendState>,
+    ) -> Result<BackendPlan, RoutingError> {
         let acls = Acls::compile(&backend.acls)?;
         let upstream = Upstream::new(
             backend.servers.len(),
@@ -32,6 +39,7 @@ impl BackendPlan {
             backend.timeouts.server,
         );
         Ok(BackendPlan {
+            state,
             request_rules: RequestRules::compile(&backend.request_rules, &acls)?,
             response_rules: ResponseRules::compile(&backend.response_rules, &acls)?,
             forwardfor: compile_forwardfor(&backend.http)?,
@@ -52,7 +60,10 @@ pub(crate) struct FrontendPlan {
     /// `stats uri`: the statistics page this frontend serves.
     pub(crate) stats: Option<StatsPage>,
     pub(crate) runtime: Arc<Runtime>,
-    pub(crate) backends: Arc<[BackendPlan]>,
+    /// Every backend, in the order the router's indices follow.
+    pub(crate) backends: Arc<[Arc<BackendPlan>]>,
+    /// The client-side timeouts of its connections.
+    pub(crate) timeouts: ClientTimeouts,
     pub(crate) router: Router,
     pub(crate) request_rules: RequestRules,
     pub(crate) response_rules: ResponseRules,
@@ -61,17 +72,19 @@ pub(crate) struct FrontendPlan {
 }
 
 impl FrontendPlan {
-    /// Compiles `frontend`'s routes and rules; `state` is its live state, `backends` are the
-    /// plans of the runtime's backends, in the same order.
+    /// Compiles `frontend`'s routes and rules; `state` is its live state, `backends` the plans
+    /// of every backend its rules may name.
     pub(crate) fn compile(
         frontend: &model::Frontend,
         access_log: Option<AccessLog>,
         state: Arc<FrontendState>,
         runtime: Arc<Runtime>,
-        backends: Arc<[BackendPlan]>,
+        backends: Arc<[Arc<BackendPlan>]>,
     ) -> Result<FrontendPlan, RoutingError> {
         let acls = Acls::compile(&frontend.acls)?;
-        let router = Router::compile(frontend, &acls, |name| runtime.backend_index(name))?;
+        let router = Router::compile(frontend, &acls, |name| {
+            backends.iter().position(|b| b.state.name() == name)
+        })?;
         Ok(FrontendPlan {
             router,
             request_rules: RequestRules::compile(&frontend.request_rules, &acls)?,
@@ -88,6 +101,7 @@ impl FrontendPlan {
                 .transpose()?,
             runtime,
             backends,
+            timeouts: ClientTimeouts::of(&frontend.timeouts),
         })
     }
 }

@@ -17,7 +17,9 @@ use tokio::time::Instant;
 /// Live state of one backend.
 #[derive(Debug)]
 pub struct BackendState {
-    model: model::Backend,
+    name: String,
+    /// The configuration it runs; a reconfiguration replaces it.
+    model: ArcSwap<model::Backend>,
     /// Every server by [`ServerId`], removed ones included (so ids never move); replaced
     /// whole when a server is added or removed.
     servers: ArcSwap<Vec<Arc<ServerState>>>,
@@ -47,7 +49,8 @@ impl BackendState {
         let up = servers.iter().any(|s| s.is_usable());
         let history = CheckInfo::new(Instant::now(), &model::ServerCheck::default());
         BackendState {
-            model: backend.clone(),
+            name: backend.name.clone(),
+            model: ArcSwap::from_pointee(backend.clone()),
             servers: ArcSwap::from_pointee(servers),
             selection,
             refresh_lock: Mutex::new(()),
@@ -60,7 +63,7 @@ impl BackendState {
 
     /// The backend's name.
     pub fn name(&self) -> &str {
-        &self.model.name
+        &self.name
     }
 
     /// HAProxy's proxy id (`iid` in `show stat`).
@@ -68,9 +71,18 @@ impl BackendState {
         self.iid
     }
 
-    /// The configuration this state was built from.
-    pub fn model(&self) -> &model::Backend {
-        &self.model
+    /// The configuration it runs: the one it was built from, or the last one a
+    /// reconfiguration gave it.
+    pub fn model(&self) -> Arc<model::Backend> {
+        self.model.load_full()
+    }
+
+    /// Runs `model` from now on (same name), rebuilding the balancer: a reconfiguration.
+    /// The servers are changed separately.
+    pub(crate) fn set_model(&self, model: model::Backend) {
+        let guard = self.lock_changes();
+        self.model.store(Arc::new(model));
+        self.rebuild(&guard);
     }
 
     /// The servers, in declaration order then in the order they were added; removed servers
@@ -148,8 +160,10 @@ impl BackendState {
     /// Rebuilds the snapshot while `_guard` holds the change lock, records a change of the
     /// backend between UP and DOWN, and wakes queued requests.
     pub(super) fn rebuild(&self, _guard: &MutexGuard<'_, ()>) {
-        self.selection
-            .store(Arc::new(balance::build(&self.model, &self.servers.load())));
+        self.selection.store(Arc::new(balance::build(
+            &self.model.load(),
+            &self.servers.load(),
+        )));
         let up = self.has_usable_server();
         {
             let mut history = self.lock_history();

@@ -13,7 +13,24 @@ use crate::model;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Change {
-    /// A frontend was added or removed, or its settings (binds, rules, routes) changed.
+    /// The `global` section changed.
+    Global,
+    /// A frontend was added.
+    FrontendAdded {
+        /// Its name.
+        name: String,
+    },
+    /// A frontend was removed.
+    FrontendRemoved {
+        /// Its name.
+        name: String,
+    },
+    /// A frontend's `bind` lines changed.
+    Binds {
+        /// The frontend's name.
+        frontend: String,
+    },
+    /// A frontend's other settings (rules, routes, timeouts, maxconn, logging...) changed.
     Frontend {
         /// The frontend's name.
         name: String,
@@ -74,8 +91,29 @@ pub enum Change {
     },
 }
 
-/// Every difference between `old` and `new`, frontends first, then backends in `new`'s order,
-/// then removed backends.
+impl Change {
+    /// The backend the change is about, if it is about a backend or one of its servers.
+    pub fn backend(&self) -> Option<&str> {
+        match self {
+            Change::BackendAdded { name }
+            | Change::BackendRemoved { name }
+            | Change::BackendSettings { name } => Some(name),
+            Change::ServerAdded { backend, .. }
+            | Change::ServerRemoved { backend, .. }
+            | Change::Weight { backend, .. }
+            | Change::Disabled { backend, .. }
+            | Change::ServerSettings { backend, .. } => Some(backend),
+            Change::Global
+            | Change::FrontendAdded { .. }
+            | Change::FrontendRemoved { .. }
+            | Change::Binds { .. }
+            | Change::Frontend { .. } => None,
+        }
+    }
+}
+
+/// Every difference between `old` and `new`: `global`, then frontends, then backends in
+/// `new`'s order, then removed backends.
 ///
 /// ```
 /// use switchyard_core::model::{Backend, Config, Server};
@@ -93,11 +131,34 @@ pub enum Change {
 /// ```
 pub fn diff(old: &model::Config, new: &model::Config) -> Vec<Change> {
     let mut changes = Vec::new();
-    let frontend_names = new.frontends.iter().map(|f| &f.name);
-    let removed_frontends = old.frontends.iter().map(|f| &f.name);
-    for name in frontend_names.chain(removed_frontends.filter(|n| new.frontend(n).is_none())) {
-        if old.frontend(name) != new.frontend(name) {
-            changes.push(Change::Frontend { name: name.clone() });
+    if old.global != new.global {
+        changes.push(Change::Global);
+    }
+    for frontend in &new.frontends {
+        let name = frontend.name.clone();
+        match old.frontend(&frontend.name) {
+            None => changes.push(Change::FrontendAdded { name }),
+            Some(before) => {
+                if before.binds != frontend.binds {
+                    changes.push(Change::Binds {
+                        frontend: name.clone(),
+                    });
+                }
+                let settings = |f: &model::Frontend| model::Frontend {
+                    binds: Vec::new(),
+                    ..f.clone()
+                };
+                if settings(before) != settings(frontend) {
+                    changes.push(Change::Frontend { name });
+                }
+            }
+        }
+    }
+    for frontend in &old.frontends {
+        if new.frontend(&frontend.name).is_none() {
+            changes.push(Change::FrontendRemoved {
+                name: frontend.name.clone(),
+            });
         }
     }
     for backend in &new.backends {
@@ -165,9 +226,12 @@ fn diff_server(backend: &str, old: &model::Server, new: &model::Server, out: &mu
             disabled: new.disabled,
         });
     }
+    // The numeric id follows the declaration position unless set: a server kept under the same
+    // name keeps its id, wherever it moved.
     let rest = |s: &model::Server| model::Server {
         weight: 0,
         disabled: false,
+        id: 0,
         ..s.clone()
     };
     if rest(old) != rest(new) {
@@ -263,6 +327,39 @@ mod tests {
                 Change::Frontend { name: "www".into() },
                 Change::BackendAdded { name: "new".into() },
                 Change::BackendRemoved { name: "old".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn binds_global_and_frontend_membership_are_told_apart() {
+        let frontend = |name: &str, port: u16| {
+            Frontend::builder(name)
+                .bind(addr(port))
+                .default_backend("app")
+        };
+        let old = Config::builder()
+            .backend(Backend::builder("app"))
+            .frontend(frontend("www", 1))
+            .frontend(frontend("old", 2))
+            .build()
+            .unwrap();
+        let new = Config::builder()
+            .maxconn(10)
+            .backend(Backend::builder("app"))
+            .frontend(frontend("www", 3))
+            .frontend(frontend("new", 2))
+            .build()
+            .unwrap();
+        assert_eq!(
+            diff(&old, &new),
+            [
+                Change::Global,
+                Change::Binds {
+                    frontend: "www".into()
+                },
+                Change::FrontendAdded { name: "new".into() },
+                Change::FrontendRemoved { name: "old".into() },
             ]
         );
     }

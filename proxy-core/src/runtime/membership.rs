@@ -4,7 +4,9 @@
 //! - An added server gets the next [`ServerId`] and starts in maintenance, as in HAProxy: enable
 //!   it (`set server ... state ready`) once it is ready. Only backends with a dynamic algorithm
 //!   take new servers (not `static-rr`, not map-based hashing), since the others would remap
-//!   every key. Added servers are not health-checked (HAProxy needs `enable health` for that).
+//!   every key. An added server with `check` is checked once `enable health` starts its checks.
+//!   A reconfiguration adds the servers it lists whatever the algorithm, in their configured
+//!   state.
 //! - A server can be removed once in maintenance with no request in flight and none queued.
 //!   Its id is never reused; its state is dropped when the last reference goes.
 
@@ -35,11 +37,37 @@ pub enum MembershipError {
 
 impl BackendState {
     /// `add server <backend>/<name>`: adds `server` (its `id` is replaced by the next free one
-    /// when 0 or taken) in maintenance. Returns its live state.
+    /// when 0 or taken) in maintenance, with its health checks (if it has `check`) stopped
+    /// until `enable health`, as in HAProxy. Returns its live state.
     pub fn add_server(&self, server: &model::Server) -> Result<Arc<ServerState>, MembershipError> {
         if !self.takes_new_servers() {
             return Err(MembershipError::StaticAlgorithm);
         }
+        let state = self.insert_server(server, AdminState::Maint)?;
+        state.set_checks_enabled(false);
+        Ok(state)
+    }
+
+    /// Adds a server a reconfiguration lists, whatever the algorithm: in the state its
+    /// configuration gives (maintenance when `disabled`), its checks running.
+    pub(crate) fn add_configured_server(
+        &self,
+        server: &model::Server,
+    ) -> Result<Arc<ServerState>, MembershipError> {
+        let admin = if server.disabled {
+            AdminState::Maint
+        } else {
+            AdminState::Ready
+        };
+        self.insert_server(server, admin)
+    }
+
+    /// Appends `server` with the next [`ServerId`] in `admin` state and rebuilds the balancer.
+    fn insert_server(
+        &self,
+        server: &model::Server,
+        admin: AdminState,
+    ) -> Result<Arc<ServerState>, MembershipError> {
         let guard = self.lock_changes();
         let current = self.all_servers().load_full();
         if current
@@ -59,7 +87,7 @@ impl BackendState {
                 .saturating_add(1);
         }
         let state = Arc::new(ServerState::from_model(ServerId(index), &server));
-        state.set_admin_state(AdminState::Maint);
+        state.set_admin_state(admin);
         let mut next = Vec::clone(&current);
         next.push(Arc::clone(&state));
         self.all_servers().store(Arc::new(next));
@@ -94,20 +122,6 @@ impl BackendState {
             _ => true,
         }
     }
-
-    /// Removes a server at once, whatever its state: it gets no new request, the ones in
-    /// flight finish (they hold its state), and it is dropped after the last. For a
-    /// reconfiguration that no longer lists it. `false` when there is no such server.
-    pub(crate) fn retire_server(&self, name: &str) -> bool {
-        let guard = self.lock_changes();
-        let Some(server) = self.server(name) else {
-            return false;
-        };
-        server.set_admin_state(AdminState::Maint);
-        server.mark_removed();
-        self.rebuild(&guard);
-        true
-    }
 }
 
 #[cfg(test)]
@@ -137,6 +151,7 @@ mod tests {
         let added = backend.add_server(&new_server("b")).unwrap();
         assert_eq!((added.id, added.puid), (ServerId(1), 2));
         assert_eq!(added.admin_state(), AdminState::Maint);
+        assert!(!added.checks_enabled());
         assert_eq!(backend.servers().len(), 2);
         assert_eq!(
             backend.add_server(&new_server("b")).unwrap_err(),

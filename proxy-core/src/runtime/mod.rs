@@ -1,8 +1,9 @@
 //! Live state built from the model: servers' states as atomics, each backend's balancer
 //! snapshot, queues and counters.
 //!
-//! [`Runtime::from_model`] is the only way a [`model::Config`] becomes live state. The data path
-//! reads it; health checks and the admin API change it through [`BackendState`]'s setters, which
+//! [`Runtime::from_model`] turns a [`model::Config`] into live state; a reconfiguration
+//! ([`crate::ProxyHandle::apply`]) changes it in place, following [`diff`]. The data path reads
+//! it; health checks and the admin API change it through [`BackendState`]'s setters, which
 //! rebuild the balancer snapshot off the request path.
 
 mod backend;
@@ -14,6 +15,7 @@ mod limit;
 mod membership;
 mod observe;
 mod rate;
+mod reconfigure;
 mod server;
 mod timing;
 
@@ -29,8 +31,11 @@ pub use server::{AdminState, ServerId, ServerSlot, ServerState};
 pub use timing::{RequestTimes, TimeAverages, TIME_SAMPLES};
 
 use crate::model;
+use arc_swap::ArcSwap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
+use tokio::sync::watch;
 
 /// The first proxy id given to a configured proxy. HAProxy 2.6 gives id 1 to its internal
 /// HTTP client proxy, so the first proxy of a configuration shows `iid` 2 in `show stat`.
@@ -47,12 +52,18 @@ pub enum RuntimeError {
     TooManyServers(String),
 }
 
-/// The live state of every backend, in the model's declaration order.
+/// The live state of every frontend and backend, in the model's declaration order.
 #[derive(Debug)]
 pub struct Runtime {
     global_limit: Arc<ConnLimit>,
     frontends: Vec<Arc<FrontendState>>,
-    backends: Vec<Arc<BackendState>>,
+    /// Replaced whole when a reconfiguration adds or removes a backend.
+    backends: ArcSwap<Vec<Arc<BackendState>>>,
+    /// The proxy id the next backend added by a reconfiguration gets.
+    next_iid: AtomicU32,
+    /// Bumped whenever servers are added, removed or replaced, or backends change: what the
+    /// health checks watch to start and stop checkers.
+    servers_changed: watch::Sender<u64>,
     started: Instant,
     started_at: SystemTime,
     dropped_logs: std::sync::atomic::AtomicU64,
@@ -103,7 +114,9 @@ impl Runtime {
         Ok(Arc::new(Runtime {
             global_limit,
             frontends,
-            backends,
+            backends: ArcSwap::from_pointee(backends),
+            next_iid: AtomicU32::new(next_iid),
+            servers_changed: watch::Sender::new(0),
             started: Instant::now(),
             started_at: SystemTime::now(),
             dropped_logs: std::sync::atomic::AtomicU64::new(0),
@@ -163,7 +176,7 @@ impl Runtime {
         for frontend in &self.frontends {
             frontend.counters.clear(all);
         }
-        for backend in &self.backends {
+        for backend in self.backends().iter() {
             backend.counters.clear(all);
             for server in backend.servers().iter() {
                 server.counters.clear(all);
@@ -174,23 +187,40 @@ impl Runtime {
         }
     }
 
-    /// Every backend, in declaration order (the index is the one routing returns).
-    pub fn backends(&self) -> &[Arc<BackendState>] {
-        &self.backends
+    /// Every backend, in declaration order (backends added by a reconfiguration last).
+    pub fn backends(&self) -> Arc<Vec<Arc<BackendState>>> {
+        self.backends.load_full()
     }
 
     /// The backend called `name`, if any.
-    pub fn backend(&self, name: &str) -> Option<&Arc<BackendState>> {
-        self.backends.iter().find(|b| b.name() == name)
+    pub fn backend(&self, name: &str) -> Option<Arc<BackendState>> {
+        self.backends
+            .load()
+            .iter()
+            .find(|b| b.name() == name)
+            .cloned()
     }
 
-    /// The backend at position `index` of the model's backend list.
-    pub fn backend_at(&self, index: usize) -> Option<&Arc<BackendState>> {
-        self.backends.get(index)
+    /// A new backend's live state, with the next free proxy id, for a reconfiguration that
+    /// adds it. It is not listed until [`Runtime::set_backends`].
+    pub(crate) fn new_backend(&self, backend: &model::Backend) -> Arc<BackendState> {
+        let iid = self.next_iid.fetch_add(1, Ordering::Relaxed);
+        Arc::new(BackendState::from_model(backend, iid))
     }
 
-    /// The position of the backend called `name`, if any.
-    pub fn backend_index(&self, name: &str) -> Option<usize> {
-        self.backends.iter().position(|b| b.name() == name)
+    /// Lists `backends` from now on (a reconfiguration added or removed some).
+    pub(crate) fn set_backends(&self, backends: Vec<Arc<BackendState>>) {
+        self.backends.store(Arc::new(backends));
+        self.note_servers_changed();
+    }
+
+    /// Tells the health checks that servers were added, removed or replaced.
+    pub(crate) fn note_servers_changed(&self) {
+        self.servers_changed.send_modify(|epoch| *epoch += 1);
+    }
+
+    /// A receiver that sees every [`Runtime::note_servers_changed`].
+    pub(crate) fn watch_servers(&self) -> watch::Receiver<u64> {
+        self.servers_changed.subscribe()
     }
 }

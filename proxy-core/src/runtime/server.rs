@@ -69,8 +69,8 @@ pub struct ServerState {
     pub puid: u32,
     /// `backup` keyword.
     pub backup: bool,
-    /// The weight the configuration gave.
-    pub initial_weight: u32,
+    /// The weight the configuration gave (a reload may change it).
+    configured_weight: AtomicU32,
     addr: ArcSwap<SocketAddr>,
     /// `maxconn`: most concurrent requests; 0 = unlimited.
     maxconn: AtomicU32,
@@ -113,7 +113,7 @@ impl ServerState {
             name: server.name.clone(),
             puid: server.id,
             backup: server.backup,
-            initial_weight: server.weight,
+            configured_weight: AtomicU32::new(server.weight),
             addr: ArcSwap::from_pointee(server.addr),
             maxconn: AtomicU32::new(server.maxconn.unwrap_or(0)),
             admin: AtomicU8::new(admin as u8),
@@ -234,6 +234,19 @@ impl ServerState {
     /// Sets the weight. Callers then refresh the backend's selection.
     pub fn set_weight(&self, weight: u32) {
         self.weight.store(weight, Ordering::Release);
+    }
+
+    /// The weight the configuration gives the server (HAProxy's initial weight, the base of
+    /// relative weights like `set weight app/a 50%`).
+    pub fn initial_weight(&self) -> u32 {
+        self.configured_weight.load(Ordering::Acquire)
+    }
+
+    /// A reconfiguration gave the server a new weight: it becomes the initial and the current
+    /// weight. Callers then refresh the backend's selection.
+    pub(crate) fn reconfigure_weight(&self, weight: u32) {
+        self.configured_weight.store(weight, Ordering::Release);
+        self.set_weight(weight);
     }
 
     /// The weight balancers use: the weight, scaled down while `slowstart` ramps it up (never

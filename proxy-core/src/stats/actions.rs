@@ -83,9 +83,9 @@ pub(crate) fn apply(runtime: &Runtime, body: &[u8]) -> Status {
 }
 
 /// A backend by `#<iid>` or by name, as HAProxy's form names it.
-fn find_backend<'a>(runtime: &'a Runtime, spec: &str) -> Option<&'a Arc<BackendState>> {
+fn find_backend(runtime: &Runtime, spec: &str) -> Option<Arc<BackendState>> {
     match spec.strip_prefix('#').map(str::parse::<u32>) {
-        Some(Ok(iid)) => runtime.backends().iter().find(|b| b.iid() == iid),
+        Some(Ok(iid)) => runtime.backends().iter().find(|b| b.iid() == iid).cloned(),
         Some(Err(_)) => None,
         None => runtime.backend(spec),
     }

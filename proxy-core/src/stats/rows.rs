@@ -179,7 +179,7 @@ pub(crate) fn rows(runtime: &Runtime) -> Vec<Row> {
     for frontend in runtime.frontends() {
         proxies.push((frontend.iid(), vec![frontend_row(frontend)]));
     }
-    for backend in runtime.backends() {
+    for backend in runtime.backends().iter() {
         let mut rows: Vec<Row> = backend
             .servers()
             .iter()

@@ -44,3 +44,23 @@ async fn a_connection_the_server_closed_while_idle_is_replaced_without_an_error(
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn a_server_added_at_run_time_reuses_its_connections_too() {
+    let (first, _) = counting_backend(ok).await;
+    let (added, accepted) = counting_backend(ok).await;
+    let proxy = start(config(vec![server("a", first)])).await;
+    let handle = proxy.proxy.handle();
+    let b = crate::model::Server::builder("b", added).build_alone().unwrap();
+    handle.add_server("be", &b).unwrap();
+    handle
+        .set_server_state("be", "a", crate::runtime::AdminState::Maint)
+        .unwrap();
+    handle
+        .set_server_state("be", "b", crate::runtime::AdminState::Ready)
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(get(proxy.addr, "/").await, (200, "ok".to_owned()));
+    }
+    assert_eq!(accepted.load(Ordering::Relaxed), 1);
+}

@@ -6,6 +6,7 @@ use super::body::Release;
 use super::{PooledBody, UpstreamError};
 use crate::proxy::ProxyBody;
 use crate::runtime::ServerState;
+use arc_swap::ArcSwap;
 use http::header::CONNECTION;
 use http::{HeaderMap, Request, Response};
 use hyper::client::conn::http1::{self, SendRequest};
@@ -73,16 +74,18 @@ pub(crate) struct Sent {
     pub(crate) connect_time: Duration,
 }
 
-/// The upstream connections of one backend's servers (indexed by server id).
+/// The upstream connections of one backend's servers (indexed by server id; a server added at
+/// run time gets its pool on its first request).
 pub(crate) struct Upstream {
-    servers: Box<[Arc<ServerPool>]>,
+    servers: ArcSwap<Vec<Arc<ServerPool>>>,
+    idle_time: Duration,
     connect_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Upstream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Upstream")
-            .field("servers", &self.servers.len())
+            .field("servers", &self.servers.load().len())
             .finish_non_exhaustive()
     }
 }
@@ -96,18 +99,40 @@ impl Upstream {
         server_timeout: Option<Duration>,
     ) -> Upstream {
         let idle_time = server_timeout.map_or(MAX_IDLE_TIME, |t| t.min(MAX_IDLE_TIME));
-        let servers = (0..servers)
-            .map(|_| {
-                Arc::new(ServerPool {
-                    idle: Mutex::default(),
-                    idle_time,
-                })
-            })
-            .collect();
-        Upstream {
-            servers,
+        let upstream = Upstream {
+            servers: ArcSwap::default(),
+            idle_time,
             connect_timeout,
+        };
+        upstream.grow(servers);
+        upstream
+    }
+
+    /// The pool of the server with id `index`.
+    fn pool(&self, index: usize) -> Arc<ServerPool> {
+        if let Some(pool) = self.servers.load().get(index) {
+            return Arc::clone(pool);
         }
+        self.grow(index + 1);
+        let pools = self.servers.load();
+        // `grow` made at least `index + 1` pools and pools are never removed.
+        pools.get(index).map_or_else(|| self.new_pool(), Arc::clone)
+    }
+
+    /// Makes sure there are pools for `count` servers.
+    fn grow(&self, count: usize) {
+        self.servers.rcu(|pools| {
+            let mut grown = Vec::clone(pools);
+            grown.resize_with(count.max(pools.len()), || self.new_pool());
+            grown
+        });
+    }
+
+    fn new_pool(&self) -> Arc<ServerPool> {
+        Arc::new(ServerPool {
+            idle: Mutex::default(),
+            idle_time: self.idle_time,
+        })
     }
 
     /// Sends `request` to `server` on an idle connection, or a new one when none is left (or
@@ -120,14 +145,14 @@ impl Upstream {
         reuse: bool,
     ) -> Result<Sent, UpstreamError> {
         let addr = server.addr();
-        let pool = self.servers.get(server.id.index());
-        while let Some(mut idle) = pool.and_then(|pool| pool.take(addr)) {
+        let pool = self.pool(server.id.index());
+        while let Some(mut idle) = pool.take(addr) {
             if idle.sender.ready().await.is_err() {
                 continue;
             }
             match idle.sender.try_send_request(request).await {
                 Ok(response) => {
-                    let response = pooled(response, idle.sender, addr, pool, reuse);
+                    let response = pooled(response, idle.sender, addr, &pool, reuse);
                     return Ok(Sent {
                         response,
                         connect_time: Duration::ZERO,
@@ -150,7 +175,7 @@ impl Upstream {
             .await
             .map_err(UpstreamError::Http)?;
         Ok(Sent {
-            response: pooled(response, sender, addr, pool, reuse),
+            response: pooled(response, sender, addr, &pool, reuse),
             connect_time,
         })
     }
@@ -184,17 +209,14 @@ fn pooled(
     response: Response<hyper::body::Incoming>,
     sender: Sender,
     addr: SocketAddr,
-    pool: Option<&Arc<ServerPool>>,
+    pool: &Arc<ServerPool>,
     reuse: bool,
 ) -> Response<PooledBody> {
-    let release = match pool {
-        Some(pool) if reuse && !asks_to_close(response.headers()) => Some(Release {
-            pool: Arc::clone(pool),
-            sender,
-            addr,
-        }),
-        _ => None,
-    };
+    let release = (reuse && !asks_to_close(response.headers())).then(|| Release {
+        pool: Arc::clone(pool),
+        sender,
+        addr,
+    });
     response.map(|body| PooledBody::new(body, release))
 }
 
