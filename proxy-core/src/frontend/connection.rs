@@ -2,7 +2,7 @@
 
 use super::counting_io::CountingIo;
 use super::timed_io::{Activity, ClientTimeouts, ResponseDone, TimedIo};
-use crate::proxy::{box_body, unrouted_response, Guarded, ProxyBody, ProxyService};
+use crate::proxy::{unrouted_response, Guarded, ProxyBody, ProxyService};
 use crate::runtime::{Counters, FrontendState};
 use futures_util::future::{ready, Ready};
 use http::{Request, Response};
@@ -59,10 +59,11 @@ pub(crate) async fn serve_connection(
         let activity = &request_activity;
         activity.request_started();
         let done = ResponseDone(Arc::clone(activity));
-        let response = service.serve(request, Some(peer));
+        let service = service.clone();
+        // Made inside the async block: a future made outside and moved in would be kept twice.
         async move {
-            let response = response.await?;
-            Ok::<_, Infallible>(response.map(|body| box_body(Guarded::new(body, done))))
+            let response = service.serve(request, Some(peer)).await?;
+            Ok::<_, Infallible>(response.map(|body| Guarded::new(body, done)))
         }
     });
     let mut builder = http1::Builder::new();

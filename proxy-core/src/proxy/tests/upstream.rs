@@ -51,7 +51,9 @@ async fn a_server_added_at_run_time_reuses_its_connections_too() {
     let (added, accepted) = counting_backend(ok).await;
     let proxy = start(config(vec![server("a", first)])).await;
     let handle = proxy.proxy.handle();
-    let b = crate::model::Server::builder("b", added).build_alone().unwrap();
+    let b = crate::model::Server::builder("b", added)
+        .build_alone()
+        .unwrap();
     handle.add_server("be", &b).unwrap();
     handle
         .set_server_state("be", "a", crate::runtime::AdminState::Maint)
