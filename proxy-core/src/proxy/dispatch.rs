@@ -10,7 +10,6 @@ use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
 use super::{box_body, full_body, ProxyBody};
-use crate::balance::PickCtx;
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
 use crate::runtime::{Counters, Runtime};
@@ -123,19 +122,14 @@ where
     let head = needs_head.then(|| RequestHead::of(&parts));
     let conn_mode = stricter(plan.conn_mode, backend_plan.conn_mode);
 
-    let ctx = PickCtx {
-        client_ip: client.map(|c| c.ip()),
-        uri: parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
-        headers: &parts.headers,
-    };
     let close_upstream = conn_mode != ConnMode::KeepAlive;
     let span = metrics::request_span(backend.name(), &parts);
     let forwarded = forward(
         backend,
         backend_plan,
-        &parts,
+        parts,
+        client.map(|c| c.ip()),
         box_body(body),
-        &ctx,
         close_upstream,
         &mut trace,
         span,

@@ -29,6 +29,7 @@ mod forward;
 mod headers;
 mod logged;
 mod metrics;
+mod outgoing;
 mod plan;
 mod queue;
 #[cfg(test)]
