@@ -25,8 +25,9 @@ use std::sync::Arc;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
-    /// It produced the response (a server's, a rule's or an error page).
-    Answered(Response<ProxyBody>),
+    /// It produced the response (a server's, a rule's or an error page), and what happened on
+    /// the way, for the access log.
+    Answered(Response<ProxyBody>, Trace),
     /// No rule routed it and there is no `default_backend`: the fallback service answers.
     Unrouted(Request<B>),
 }
@@ -162,15 +163,15 @@ where
     answered(response, trace)
 }
 
-/// The response, with what happened on the way attached for the access log. An answer the
-/// proxy made itself gets HAProxy's `LR--` (a local answer) or `PR--` (refused by a rule).
-fn answered<B>(mut response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
+/// The response, with what happened on the way for the access log (not as a response
+/// extension: that would cost three allocations per request). An answer the proxy made itself
+/// gets HAProxy's `LR--` (a local answer) or `PR--` (refused by a rule).
+fn answered<B>(response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
     if trace.server.is_none() && trace.termination == "----" {
         let refused = response.status().is_client_error() || response.status().is_server_error();
         trace.termination = if refused { "PR--" } else { "LR--" };
     }
-    response.extensions_mut().insert(trace);
-    Dispatch::Answered(response)
+    Dispatch::Answered(response, trace)
 }
 
 /// The answer `http-request` rules gave, if they answered; a `deny` counts in the `dreq` of

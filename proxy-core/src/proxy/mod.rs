@@ -183,13 +183,12 @@ where
         .access_log
         .as_ref()
         .map(|_| logged::Pending::of(&plan, &request, client));
-    let mut response = match dispatch(&plan, request, client).await {
-        Dispatch::Answered(response) => response,
-        Dispatch::Unrouted(request) => unrouted(request).await?,
+    let (response, trace) = match dispatch(&plan, request, client).await {
+        Dispatch::Answered(response, trace) => (response, Some(trace)),
+        Dispatch::Unrouted(request) => (unrouted(request).await?, None),
     };
     let status = response.status().as_u16();
     counters.count_response(status);
-    let trace = response.extensions_mut().remove::<trace::Trace>();
     Ok(match pending {
         Some(pending) => {
             let trace = trace.unwrap_or_else(trace::Trace::unrouted);
