@@ -9,7 +9,7 @@ use super::headers::strip_hop_by_hop;
 use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
-use super::{box_body, full_body, ProxyBody};
+use super::{full_body, ProxyBody};
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
 use crate::runtime::{Counters, Runtime};
@@ -130,7 +130,7 @@ where
         backend_plan,
         parts,
         client.map(|c| c.ip()),
-        box_body(body),
+        body,
         close_upstream,
         &mut trace,
         span,

@@ -10,8 +10,8 @@
 //! `wretr` of the backend and of the server that failed, each move in their `wredis`; every
 //! outcome is reported to the server's passive observation (`observe`).
 
+use super::body::Guarded;
 use super::body::Observed;
-use super::body::{empty_body, Guarded};
 use super::counted::{CountOn, Direction, Target, TimesOnDrop};
 use super::cut::{CutWatch, Cuttable};
 use super::outgoing::Outgoing;
@@ -19,13 +19,15 @@ use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
 use super::upstream::UpstreamError;
-use super::{box_body, ProxyBody, ProxyError};
+use super::{box_body, BoxError, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
 use crate::model::RetryOn;
 use crate::runtime::{BackendState, Counters, Outcome, ServerState};
+use bytes::Bytes;
 use http::request::Parts;
 use http::Response;
 use http_body::Body;
+use http_body_util::{Either, Empty};
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -50,16 +52,20 @@ const MAX_TURNAROUND: Duration = Duration::from_secs(1);
 /// two copies of it in the caller's state (a temporary lives until the end of its statement,
 /// across the `.await`), and hyper moves that state for every request.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn forward<'a>(
+pub(crate) fn forward<'a, B>(
     backend: &'a Arc<BackendState>,
     plan: &'a BackendPlan,
     parts: Parts,
     client_ip: Option<IpAddr>,
-    body: ProxyBody,
+    body: B,
     close_upstream: bool,
     trace: &'a mut Trace,
     span: Span,
-) -> Instrumented<impl Future<Output = Result<Response<ProxyBody>, ProxyError>> + 'a> {
+) -> Instrumented<impl Future<Output = Result<Response<ProxyBody>, ProxyError>> + 'a>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     attempts(backend, plan, parts, client_ip, body, close_upstream, trace).instrument(span)
 }
 
@@ -73,15 +79,19 @@ fn pick_ctx(parts: &Parts, client_ip: Option<IpAddr>) -> PickCtx<'_> {
 }
 
 /// [`forward`], outside its span.
-async fn attempts(
+async fn attempts<B>(
     backend: &Arc<BackendState>,
     plan: &BackendPlan,
     mut parts: Parts,
     client_ip: Option<IpAddr>,
-    body: ProxyBody,
+    body: B,
     close_upstream: bool,
     trace: &mut Trace,
-) -> Result<Response<ProxyBody>, ProxyError> {
+) -> Result<Response<ProxyBody>, ProxyError>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
@@ -107,8 +117,14 @@ async fn attempts(
             backend: Arc::clone(backend),
             server: Arc::clone(&server),
         };
+        // The client's body on the first attempt, nothing on a retry (only an empty body is
+        // retried); boxed once with its byte counter.
+        let attempt_body = match body.take() {
+            Some(body) => Either::Left(body),
+            None => Either::Right(Empty::new()),
+        };
         let upstream_body = box_body(Observed::new(
-            body.take().unwrap_or_else(empty_body),
+            attempt_body,
             CountOn {
                 target: target.clone(),
                 direction: Direction::ToServer,

@@ -99,7 +99,7 @@ impl Outgoing {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::proxy::body::empty_body;
+    use crate::proxy::body::full_body;
 
     fn parts(uri: &str, headers: &[(&'static str, &'static str)]) -> Parts {
         let mut builder = Request::builder().uri(uri);
@@ -117,7 +117,7 @@ mod tests {
     fn upstream_request_is_origin_form_and_keeps_host() {
         let mut parts = parts("http://public.example/a/b?x=1", &[]);
         let (request, _) =
-            Outgoing::request(&mut parts, true, server(), empty_body(), true).unwrap();
+            Outgoing::request(&mut parts, true, server(), full_body(""), true).unwrap();
         assert_eq!(request.uri(), "/a/b?x=1");
         assert_eq!(request.headers()[HOST], "public.example");
         assert_eq!(request.headers()[CONNECTION], "close");
@@ -127,13 +127,13 @@ mod tests {
     fn a_kept_head_stays_and_a_moved_one_is_taken_back_as_it_was() {
         let mut kept = parts("/a", &[("x-one", "1")]);
         let (request, _) =
-            Outgoing::request(&mut kept, true, server(), empty_body(), false).unwrap();
+            Outgoing::request(&mut kept, true, server(), full_body(""), false).unwrap();
         assert_eq!(request.headers()["x-one"], "1");
         assert_eq!(kept.headers.len(), 1);
 
         let mut moved = parts("/a", &[("x-one", "1")]);
         let (request, added) =
-            Outgoing::request(&mut moved, false, server(), empty_body(), true).unwrap();
+            Outgoing::request(&mut moved, false, server(), full_body(""), true).unwrap();
         assert_eq!(request.headers()[HOST], "127.0.0.1:8080");
         assert!(moved.headers.is_empty());
         added.take_back(&mut moved, request);
