@@ -62,7 +62,7 @@ pub(crate) async fn serve_connection(
         let service = service.clone();
         // Made inside the async block: a future made outside and moved in would be kept twice.
         async move {
-            let response = service.serve(request, Some(peer)).await?;
+            let response = service.serve_connection_request(request, peer).await?;
             Ok::<_, Infallible>(response.map(|body| Guarded::new(body, done)))
         }
     });

@@ -46,6 +46,7 @@ pub(crate) use dispatch::unrouted_response;
 pub(crate) use error::error_html;
 pub(crate) use plan::{BackendPlan, FrontendPlan};
 
+use crate::frontend::NoBackend;
 use crate::live::PlanSlot;
 use bytes::Bytes;
 use dispatch::{dispatch, Dispatch};
@@ -53,6 +54,8 @@ use error::ProxyError;
 use futures_util::future::BoxFuture;
 use http::{Request, Response};
 use http_body::Body;
+use hyper::body::Incoming;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -115,26 +118,22 @@ impl<S> ProxyService<S> {
     pub(crate) fn plan(&self) -> Arc<FrontendPlan> {
         self.plan.load_full()
     }
+}
 
-    /// The answer to `request` from `client`, as [`Service::call`] gives it but without boxing
-    /// the future, for a listener that knows its connection's peer (no [`ClientAddr`] needed).
-    pub(crate) fn serve<B, FB>(
+impl ProxyService<NoBackend> {
+    /// The answer to `request` from a listener's connection with `client`, as
+    /// [`Service::call`] gives it but without boxing the future (hyper keeps it in a slot of
+    /// the connection) and without a [`ClientAddr`] extension.
+    pub(crate) fn serve_connection_request(
         &self,
-        request: Request<B>,
-        client: Option<SocketAddr>,
-    ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, S::Error>> + Send + 'static
-    where
-        S: Service<Request<B>, Response = Response<FB>> + Clone + Send + 'static,
-        S::Future: Send + 'static,
-        B: Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-        FB: Body<Data = Bytes> + Send + 'static,
-        FB::Error: Into<BoxError>,
+        request: Request<Incoming>,
+        client: SocketAddr,
+    ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, Infallible>> + Send + 'static
     {
         let plan = self.plan.load_full();
-        let fallback = self.fallback.clone();
-        serve(plan, request, client, move |request| async move {
-            Ok(fallback.oneshot(request).await?.map(box_body))
+        let fallback = self.fallback;
+        serve(plan, request, Some(client), move |request| {
+            fallback.oneshot(request)
         })
     }
 }
@@ -158,7 +157,11 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
-        Box::pin(self.serve(request, client))
+        let plan = self.plan.load_full();
+        let fallback = self.fallback.clone();
+        Box::pin(serve(plan, request, client, move |request| async move {
+            Ok(fallback.oneshot(request).await?.map(box_body))
+        }))
     }
 }
 
