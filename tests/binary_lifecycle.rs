@@ -1,9 +1,12 @@
-//! The binary as a process: it stops gracefully on SIGTERM, reports a busy port clearly, and
-//! treats `global` `user`/`group` as HAProxy does when started as root.
+//! The binary as a process: it stops gracefully on SIGTERM, reports a busy port clearly, writes
+//! its `pidfile`, and switches to `global` `user`/`group` as HAProxy does when started as root.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
-use switchyard_tests::{free_port, get, run_to_exit, Backend, ProxyProcess, TEST_DEFAULTS};
+use std::time::Duration;
+use switchyard_tests::{
+    free_port, get, run_to_exit, wait_until, Backend, ProxyProcess, TEST_DEFAULTS,
+};
 
 fn config_for(port: u16, backend: &Backend, global: &str) -> String {
     format!(
@@ -78,4 +81,51 @@ fn unknown_user_is_an_error_as_root_and_a_warning_otherwise() {
         let proxy = ProxyProcess::start(&config, port);
         assert!(proxy.stderr().contains("ignored"), "{}", proxy.stderr());
     }
+}
+
+/// The real and effective ids of process `pid` on a `Uid:` or `Gid:` line of its status.
+fn ids_of(pid: u32, line: &str) -> Vec<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(line))
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn as_root_the_proxy_runs_as_global_user_and_group_once_bound() {
+    let app = Backend::start("app");
+    let port = free_port();
+    let config = config_for(port, &app, "    user nobody\n    group nogroup");
+    let proxy = ProxyProcess::start(&config, port);
+    assert_eq!(get(&proxy.url("/")).status, 200);
+    if running_as_root() {
+        let nobody = vec!["65534".to_owned(); 4];
+        assert_eq!(ids_of(proxy.pid(), "Uid:"), nobody, "{}", proxy.stderr());
+        assert_eq!(ids_of(proxy.pid(), "Gid:"), nobody, "{}", proxy.stderr());
+        assert!(proxy.stderr().contains("running as uid 65534 gid 65534"));
+    } else {
+        assert!(proxy.stderr().contains("ignored"), "{}", proxy.stderr());
+    }
+}
+
+#[test]
+fn the_pidfile_holds_the_process_id() {
+    let app = Backend::start("app");
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("switchyard.pid");
+    let global = format!("    pidfile {}", pidfile.display());
+    let proxy = ProxyProcess::start(&config_for(port, &app, &global), port);
+    let expected = format!("{}\n", proxy.pid());
+    assert!(
+        wait_until(Duration::from_secs(2), || {
+            std::fs::read_to_string(&pidfile).is_ok_and(|written| written == expected)
+        }),
+        "{:?}",
+        std::fs::read_to_string(&pidfile)
+    );
 }

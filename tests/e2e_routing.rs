@@ -1,5 +1,5 @@
 //! Routing and header handling through the real binary: ACL-based `use_backend`, `http-request`
-//! and `http-response` header rules, `deny`, `return`, `option forwardfor`, and hop-by-hop
+//! and `http-response` header rules, `deny`, `return`, `redirect`, `option forwardfor`, and hop-by-hop
 //! header removal in both directions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -178,4 +178,29 @@ fn hop_by_hop_headers_are_removed_in_both_directions() {
     assert_eq!(reply.header("x-backend-private"), None);
     assert_ne!(reply.header("keep-alive"), Some("timeout=99"));
     assert_eq!(reply.header("x-end-to-end"), Some("kept"));
+}
+
+#[test]
+fn redirects_answer_with_haproxy_s_location_after_every_http_request_rule() {
+    let app = Backend::start("app");
+    // The `redirect` line comes first but runs after the `http-request` rules, as in HAProxy:
+    // `/legacy` is first rewritten into a `return`, never redirected.
+    let proxy = proxy_with(
+        "    redirect scheme https code 301 if { path_beg /secure /legacy }\n    \
+         http-request redirect location /new drop-query if { path /old }\n    \
+         http-request return status 410 if { path /legacy }\n",
+        &app,
+        "",
+    );
+    let secure = RequestSpec::get(&proxy.url("/secure/x?a=1")).header("Host", "shop.example");
+    let reply = send(secure).unwrap();
+    assert_eq!(reply.status, 301);
+    assert_eq!(reply.headers["location"], "https://shop.example/secure/x?a=1");
+    let reply = get(&proxy.url("/old?a=1"));
+    assert_eq!(reply.status, 302);
+    assert_eq!(reply.headers["location"], "/new");
+    assert_eq!(reply.headers["cache-control"], "no-cache");
+    assert_eq!(get(&proxy.url("/legacy")).status, 410);
+    assert_eq!(get(&proxy.url("/other")).server(), Some("app"));
+    assert_eq!(app.hits(), 1);
 }

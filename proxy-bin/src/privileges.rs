@@ -1,48 +1,60 @@
-//! `global` `user` and `group`: checked, not yet applied.
+//! `global` `user` and `group`: started as root, the proxy binds its ports and sockets, then
+//! runs as that user and group, as HAProxy does.
 //!
-//! HAProxy switches to `user`/`group` after binding when started as root. Switchyard does not
-//! switch yet (it would need `unsafe` system calls, which the crate forbids until that work is
-//! done); it checks that the names exist, so a config that HAProxy would refuse is refused here
-//! too, and says clearly that it keeps running as the current user.
+//! The system calls go through `nix`'s safe wrappers (the workspace forbids `unsafe`); glibc
+//! applies them to every thread of the process. Without root the keywords cannot be honoured
+//! and are ignored with a warning, as HAProxy does.
 
-use std::fs;
+use nix::unistd::{self, Gid, Uid};
 use switchyard_core::accounts;
 use switchyard_core::model::Global;
-use tracing::warn;
+use tracing::{info, warn};
 
-/// Check `global.user`/`group` against this system. An error only when running as root and a
-/// name does not exist; otherwise warnings explaining that they are ignored.
-pub(crate) fn check(global: &Global) -> Result<(), String> {
-    if global.user.is_none() && global.group.is_none() {
-        return Ok(());
-    }
-    if !running_as_root() {
-        warn!("global 'user'/'group' ignored: not running as root");
-        return Ok(());
-    }
-    if let Some(user) = &global.user {
-        if accounts::user_id(user).is_none() {
-            return Err(format!("user '{user}' not found"));
-        }
-    }
-    if let Some(group) = &global.group {
-        if accounts::group_id(group).is_none() {
-            return Err(format!("group '{group}' not found"));
-        }
-    }
-    warn!("global 'user'/'group' are not applied yet: still running as root");
-    Ok(())
+/// The accounts to switch to after binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SwitchTo {
+    user: Option<u32>,
+    group: Option<u32>,
 }
 
-/// Whether the effective user id is 0, read from `/proc/self/status` (Linux). Elsewhere, or
-/// if the file cannot be read, the answer is "no": the user/group lines are then only warned about.
-fn running_as_root() -> bool {
-    let Ok(status) = fs::read_to_string("/proc/self/status") else {
-        return false;
-    };
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().nth(1))
-        .is_some_and(|effective| effective == "0")
+/// Resolves `global.user`/`group` before anything is started. An error when running as root
+/// and a name does not exist; `None` (after a warning) when not running as root or when
+/// neither is set.
+pub(crate) fn resolve(global: &Global) -> Result<Option<SwitchTo>, String> {
+    if global.user.is_none() && global.group.is_none() {
+        return Ok(None);
+    }
+    if !Uid::effective().is_root() {
+        warn!("global 'user'/'group' ignored: not running as root");
+        return Ok(None);
+    }
+    let user = global
+        .user
+        .as_ref()
+        .map(|name| accounts::user_id(name).ok_or(format!("user '{name}' not found")))
+        .transpose()?;
+    let group = global
+        .group
+        .as_ref()
+        .map(|name| accounts::group_id(name).ok_or(format!("group '{name}' not found")))
+        .transpose()?;
+    Ok(Some(SwitchTo { user, group }))
+}
+
+/// Runs as `to` from now on: supplementary groups dropped, then the group, then the user (the
+/// user last, since it takes away the right to change the others).
+pub(crate) fn switch(to: SwitchTo) -> Result<(), String> {
+    unistd::setgroups(&[]).map_err(|e| format!("cannot drop supplementary groups: {e}"))?;
+    if let Some(gid) = to.group {
+        unistd::setgid(Gid::from_raw(gid)).map_err(|e| format!("cannot set group {gid}: {e}"))?;
+    }
+    if let Some(uid) = to.user {
+        unistd::setuid(Uid::from_raw(uid)).map_err(|e| format!("cannot set user {uid}: {e}"))?;
+    }
+    info!(
+        "running as uid {} gid {}",
+        Uid::effective(),
+        Gid::effective()
+    );
+    Ok(())
 }

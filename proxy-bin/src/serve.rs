@@ -1,7 +1,8 @@
 //! Serving a loaded configuration: build the proxy, bind, log the addresses, run until a signal,
 //! reloading on SIGUSR2.
 
-use std::path::PathBuf;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
 use switchyard_core::model::Config;
 use switchyard_core::{BackgroundHandle, Listeners, Proxy, ProxyHandle};
 use tracing::info;
@@ -14,12 +15,20 @@ pub(crate) struct Bound {
     pub(crate) handle: ProxyHandle,
 }
 
-/// Build the proxy from `config`, bind every frontend and start the background work on the
-/// runtime; logs each listening address.
+/// Build the proxy from `config`, bind every frontend, write the `pidfile`, switch to
+/// `global`'s `user`/`group` when started as root, and start the background work on the runtime; logs each listening
+/// address.
 pub(crate) async fn bind(config: Config) -> anyhow::Result<Bound> {
-    crate::privileges::check(&config.global).map_err(anyhow::Error::msg)?;
+    let switch_to = crate::privileges::resolve(&config.global).map_err(anyhow::Error::msg)?;
+    let pidfile = config.global.pidfile.clone();
     let proxy = Proxy::from_config(config).map_err(flatten)?;
     let listeners = proxy.bind().await.map_err(flatten)?;
+    if let Some(path) = pidfile {
+        write_pidfile(&path)?;
+    }
+    if let Some(to) = switch_to {
+        crate::privileges::switch(to).map_err(anyhow::Error::msg)?;
+    }
     let background = proxy.background().spawn();
     for (frontend, addr) in listeners.local_addrs() {
         info!("frontend '{frontend}' listening on http://{addr}");
@@ -45,6 +54,13 @@ pub(crate) async fn run(config: Config, files: Vec<PathBuf>) -> anyhow::Result<(
     bound.background.shutdown().await;
     info!("stopped");
     Ok(())
+}
+
+/// Writes the process id and a newline to `path` (`pidfile`), before privileges are dropped,
+/// as HAProxy does.
+fn write_pidfile(path: &Path) -> anyhow::Result<()> {
+    std::fs::write(path, format!("{}\n", std::process::id()))
+        .with_context(|| format!("cannot write pidfile '{}'", path.display()))
 }
 
 /// A library error as one message. Its `Display` already names its cause, so keeping the cause

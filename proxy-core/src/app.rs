@@ -1,7 +1,7 @@
 //! The top-level [`Proxy`]: a model turned into a runtime, per-frontend layers and listeners.
 
 use crate::admin::AdminSockets;
-use crate::frontend::{Listener, Listeners};
+use crate::frontend::{Listener, Listeners, TlsSlot};
 use crate::health::HealthChecks;
 use crate::live::Live;
 use crate::log::Logs;
@@ -154,6 +154,15 @@ impl Proxy {
                 continue;
             };
             for bind in &frontend.binds {
+                let tls = bind
+                    .tls
+                    .as_ref()
+                    .map(|tls| TlsSlot::load(tls).map(Arc::new))
+                    .transpose()
+                    .map_err(|e| Error::tls(&frontend.name, bind.addr, e))?;
+                if let Some(slot) = &tls {
+                    self.live.reload_tls_with(slot);
+                }
                 let socket = TcpListener::bind(bind.addr)
                     .await
                     .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
@@ -161,6 +170,7 @@ impl Proxy {
                     frontend: Arc::clone(state),
                     socket,
                     service: layer.layer(crate::frontend::NoBackend),
+                    tls,
                 });
             }
         }

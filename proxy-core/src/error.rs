@@ -1,6 +1,7 @@
 //! The public error type: opaque, with a [`ErrorKind`] saying which side failed.
 
 use crate::config::ConfigErrors;
+use crate::frontend::TlsError;
 use crate::health::HttpCheckError;
 use crate::routing::RoutingError;
 use crate::runtime::RuntimeError;
@@ -45,6 +46,12 @@ enum Inner {
     },
     #[error("invalid configuration: {0}")]
     Log(String),
+    #[error("frontend '{frontend}': TLS on {addr}: {source}")]
+    Tls {
+        frontend: String,
+        addr: SocketAddr,
+        source: Box<TlsError>,
+    },
     #[error("stats socket {addr}: cannot bind: {source}")]
     BindStats {
         addr: String,
@@ -60,7 +67,8 @@ impl Error {
             | Inner::Routing(_)
             | Inner::Runtime(_)
             | Inner::HealthCheck(_)
-            | Inner::Log(_) => ErrorKind::Config,
+            | Inner::Log(_)
+            | Inner::Tls { .. } => ErrorKind::Config,
             Inner::Bind { .. } | Inner::BindStats { .. } => ErrorKind::Bind,
         }
     }
@@ -90,6 +98,16 @@ impl Error {
     pub(crate) fn log(message: String) -> Error {
         Error {
             inner: Inner::Log(message),
+        }
+    }
+
+    pub(crate) fn tls(frontend: &str, addr: SocketAddr, source: TlsError) -> Error {
+        Error {
+            inner: Inner::Tls {
+                frontend: frontend.to_owned(),
+                addr,
+                source: Box::new(source),
+            },
         }
     }
 

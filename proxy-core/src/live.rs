@@ -16,7 +16,10 @@
 //!
 //! HAProxy reloads by starting a new process; the changes it can make that this cannot make
 //! in place (binds, `global`, frontends added or removed) are refused as needing a restart.
+//! The `crt` files of TLS binds are read again on every reconfiguration, so a renewed
+//! certificate is served without a restart.
 
+use crate::frontend::{TlsError, TlsSlot};
 use crate::log::{AccessLog, Logs};
 use crate::model;
 use crate::proxy::{BackendPlan, Client, FrontendPlan};
@@ -24,6 +27,7 @@ use crate::runtime::diff::{diff, Change};
 use crate::runtime::{BackendState, FrontendState, Runtime};
 use crate::{ControlError, Error};
 use arc_swap::ArcSwap;
+use rustls::ServerConfig;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 /// A frontend's current plan, replaced whole by a reconfiguration.
@@ -38,6 +42,8 @@ pub(crate) struct Live {
     frontends: Vec<(String, Arc<PlanSlot>)>,
     /// The plans of the clients [`Live::client`] handed out, while they are used.
     clients: Mutex<Vec<(String, Weak<PlanSlot>)>>,
+    /// The TLS settings of the bound listeners, while they listen.
+    tls: Mutex<Vec<Weak<TlsSlot>>>,
     /// What runs now; its lock serialises reconfigurations.
     current: Mutex<Current>,
 }
@@ -74,6 +80,7 @@ impl Live {
             logs,
             frontends,
             clients: Mutex::default(),
+            tls: Mutex::default(),
             current: Mutex::new(Current {
                 model: Arc::new(config),
                 backends,
@@ -115,6 +122,13 @@ impl Live {
         Some(Client::new(slot))
     }
 
+    /// Makes every reconfiguration read `slot`'s `crt` file again, while the slot is in use.
+    pub(crate) fn reload_tls_with(&self, slot: &Arc<TlsSlot>) {
+        let mut slots = lock(&self.tls);
+        slots.retain(|slot| slot.strong_count() > 0);
+        slots.push(Arc::downgrade(slot));
+    }
+
     /// Applies `new` (see the module documentation) and returns what changed.
     pub(crate) fn apply(&self, new: model::Config) -> Result<Vec<Change>, ControlError> {
         let mut current = self.lock();
@@ -123,10 +137,14 @@ impl Live {
         if !needs_restart.is_empty() {
             return Err(ControlError::NeedsRestart(needs_restart));
         }
+        let invalid = |error: Error| ControlError::Invalid(error.to_string());
+        let certificates = self
+            .reread_certificates()
+            .map_err(|e| ControlError::Invalid(e.to_string()))?;
         if changes.is_empty() {
+            store_certificates(certificates);
             return Ok(changes);
         }
-        let invalid = |error: Error| ControlError::Invalid(error.to_string());
         crate::health::HealthChecks::validate(&new).map_err(|e| invalid(e.into()))?;
         let backends = self
             .compile_backends(&current, &new, &changes)
@@ -165,6 +183,7 @@ impl Live {
             slot.store(Arc::new(plan));
         }
         self.recompile_clients(&backends);
+        store_certificates(certificates);
         *current = Current {
             model: Arc::new(new),
             backends,
@@ -219,6 +238,15 @@ impl Live {
         }
     }
 
+    /// Every TLS slot in use with its `crt` file read again.
+    fn reread_certificates(&self) -> Result<Vec<Reread>, TlsError> {
+        let slots: Vec<Arc<TlsSlot>> = lock(&self.tls).iter().filter_map(Weak::upgrade).collect();
+        slots
+            .into_iter()
+            .map(|slot| slot.reread().map(|config| (slot, config)))
+            .collect()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Current> {
         lock(&self.current)
     }
@@ -230,6 +258,16 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A TLS slot and its settings read again.
+type Reread = (Arc<TlsSlot>, Arc<ServerConfig>);
+
+/// Serves each slot's new settings to the connections accepted from now on.
+fn store_certificates(certificates: Vec<Reread>) {
+    for (slot, config) in certificates {
+        slot.store(config);
+    }
 }
 
 /// Whether a reconfiguration can make `change` in place.

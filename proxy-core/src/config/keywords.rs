@@ -146,7 +146,6 @@ pub(crate) fn proxy_keyword(keyword: &str) -> Option<Unhandled> {
         "http-error",
         "fullconn",
         "server-template",
-        "redirect",
         "tcp-request",
         "tcp-response",
         "tcp-check",

@@ -42,9 +42,11 @@ pub struct Loaded {
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, ConfigErrors> {
     let mut diags = Diags::default();
     let mut lines = Vec::new();
+    let mut files = Vec::new();
     for path in paths {
         for file in config_files(path, &mut diags) {
             let name: Arc<str> = Arc::from(file.display().to_string());
+            files.push(Arc::clone(&name));
             match std::fs::read_to_string(&file) {
                 Ok(text) => lines.extend(lexer::lex(&name, &text, &process_env, &mut diags)),
                 Err(error) => {
@@ -53,7 +55,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, ConfigErrors> {
             }
         }
     }
-    finish(lines, diags)
+    finish(lines, diags, &files)
 }
 
 /// Parses and validates configuration text; `name` stands for the file in messages.
@@ -64,17 +66,30 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, ConfigErrors> {
 /// [`load_str`] with a chosen environment, so tests need not change the process's.
 fn load_str_with_env(name: &str, text: &str, env: EnvLookup<'_>) -> Result<Loaded, ConfigErrors> {
     let mut diags = Diags::default();
-    let lines = lexer::lex(&Arc::from(name), text, env, &mut diags);
-    finish(lines, diags)
+    let name = Arc::from(name);
+    let lines = lexer::lex(&name, text, env, &mut diags);
+    finish(lines, diags, &[name])
 }
 
 fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn finish(lines: Vec<Line>, mut diags: Diags) -> Result<Loaded, ConfigErrors> {
+/// Groups and validates the lines of `files` (in reading order); the diagnostics come out in
+/// that order too: by file, then by line.
+fn finish(lines: Vec<Line>, mut diags: Diags, files: &[Arc<str>]) -> Result<Loaded, ConfigErrors> {
     let sections = sections::group(lines, &mut diags);
     let config = validate::validate(&sections, &mut diags);
+    // Problems not tied to a read file (a directory that cannot be listed) come first.
+    let position = |d: &Diagnostic| {
+        let file = files
+            .iter()
+            .position(|f| **f == *d.file)
+            .map_or(0, |i| i + 1);
+        (file, d.line)
+    };
+    diags.errors.sort_by_key(position);
+    diags.warnings.sort_by_key(position);
     if diags.errors.is_empty() {
         Ok(Loaded {
             config,

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
 
 /// The fallback of a listener's [`ProxyService`]: a request no backend takes gets HAProxy's 503.
@@ -38,17 +38,15 @@ impl tower_service::Service<Request<Incoming>> for NoBackend {
 /// Serves HTTP/1.1 requests from `stream` until the client leaves, a timeout closes the
 /// connection, or `stop` turns true (then the request in flight finishes with
 /// `Connection: close`).
-pub(crate) async fn serve_connection(
-    stream: CountingIo<TcpStream>,
+pub(crate) async fn serve_connection<S>(
+    stream: CountingIo<S>,
     peer: SocketAddr,
     service: ProxyService<NoBackend>,
     timeouts: ClientTimeouts,
     mut stop: watch::Receiver<bool>,
-) {
-    // Responses are small writes; don't let Nagle's algorithm hold them back.
-    if let Err(error) = stream.get_ref().set_nodelay(true) {
-        tracing::debug!(%peer, %error, "cannot set TCP_NODELAY");
-    }
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let activity = Arc::new(Activity::new());
     let frontend = Arc::clone(stream.frontend());
     let io = TokioIo::new(TimedIo::new(stream, timeouts, Arc::clone(&activity)));

@@ -24,11 +24,6 @@ impl<T> CountingIo<T> {
     pub(crate) fn frontend(&self) -> &Arc<FrontendState> {
         &self.frontend
     }
-
-    /// The wrapped socket.
-    pub(crate) fn get_ref(&self) -> &T {
-        &self.inner
-    }
 }
 
 fn count(counter: &std::sync::atomic::AtomicU64, n: usize) {

@@ -16,6 +16,8 @@ mod counting_io;
 pub(crate) use connection::NoBackend;
 pub(crate) use timed_io::ClientTimeouts;
 mod timed_io;
+mod tls;
+pub(crate) use tls::{TlsError, TlsSlot};
 
 use crate::admin::AdminSockets;
 use crate::proxy::ProxyService;
@@ -49,6 +51,8 @@ pub(crate) struct Listener {
     pub(crate) frontend: Arc<FrontendState>,
     pub(crate) socket: TcpListener,
     pub(crate) service: ProxyService<NoBackend>,
+    /// `ssl crt`: the TLS settings connections are accepted with.
+    pub(crate) tls: Option<Arc<TlsSlot>>,
 }
 
 impl Listeners {
@@ -113,9 +117,25 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                     let timeouts = service.plan().timeouts;
                     let frontend = Arc::clone(&listener.frontend);
                     let session = frontend.open_connection(peer);
+                    let tls = listener.tls.as_ref().map(|slot| slot.acceptor());
                     connections.spawn(async move {
-                        let io = counting_io::CountingIo::new(stream, frontend);
-                        serve_connection(io, peer, service, timeouts, stopped).await;
+                        // Responses are small writes; don't let Nagle's algorithm hold them back.
+                        if let Err(error) = stream.set_nodelay(true) {
+                            tracing::debug!(%peer, %error, "cannot set TCP_NODELAY");
+                        }
+                        match tls {
+                            None => {
+                                let io = counting_io::CountingIo::new(stream, frontend);
+                                serve_connection(io, peer, service, timeouts, stopped).await;
+                            }
+                            Some(acceptor) => {
+                                let Some(stream) = handshake(acceptor, stream, peer, timeouts).await else {
+                                    return;
+                                };
+                                let io = counting_io::CountingIo::new(stream, frontend);
+                                serve_connection(io, peer, service, timeouts, stopped).await;
+                            }
+                        }
                         drop(session);
                         drop(permits);
                     });
@@ -129,6 +149,32 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
     }
     drop(listener.socket);
     while connections.join_next().await.is_some() {}
+}
+
+/// The TLS handshake of a new connection, within `timeout client` (HAProxy's limit for it);
+/// `None` when it fails or takes too long (logged at debug level: scanners do that a lot).
+async fn handshake(
+    acceptor: tokio_rustls::TlsAcceptor,
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    timeouts: ClientTimeouts,
+) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+    let accepting = acceptor.accept(stream);
+    let outcome = match timeouts.client {
+        Some(limit) => tokio::time::timeout(limit, accepting).await.ok(),
+        None => Some(accepting.await),
+    };
+    match outcome {
+        Some(Ok(stream)) => Some(stream),
+        Some(Err(error)) => {
+            tracing::debug!(%peer, %error, "TLS handshake failed");
+            None
+        }
+        None => {
+            tracing::debug!(%peer, "TLS handshake timed out");
+            None
+        }
+    }
 }
 
 /// Completes once `stop` turns true (or its sender is gone).

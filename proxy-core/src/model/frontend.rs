@@ -44,6 +44,15 @@ pub struct Bind {
     pub addr: SocketAddr,
     /// The text as written, for messages.
     pub spec: String,
+    /// `ssl crt <file>`: TLS is terminated here. `None`: plain HTTP.
+    pub tls: Option<BindTls>,
+}
+
+/// The TLS settings of a `bind ... ssl crt <file>` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindTls {
+    /// `crt`: a PEM file with the certificate, its chain and its private key, as HAProxy takes.
+    pub certificate: std::path::PathBuf,
 }
 
 /// The statistics page settings (`stats enable`, `stats uri`, ...).

@@ -20,15 +20,15 @@ mod rules;
 pub use acl::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern};
 pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, UriHashOptions};
 pub use builder::{BackendBuilder, BuildError, ConfigBuilder, FrontendBuilder, ServerBuilder};
-pub use frontend::{Bind, Frontend, StatsPage};
+pub use frontend::{Bind, BindTls, Frontend, StatsPage};
 pub use global::{
     Account, Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr,
     SYSLOG_FACILITIES, SYSLOG_LEVELS,
 };
 pub use health::{HealthCheck, HttpCheckRule, Observe, OnError, RetryOn, ServerCheck};
 pub use rules::{
-    ConnMode, FormatPart, ForwardFor, HeaderAction, HttpOptions, LogFormat, RequestAction,
-    RequestRule, ResponseRule, UseBackend,
+    ConnMode, FormatPart, ForwardFor, HeaderAction, HttpOptions, LogFormat, Redirect,
+    RedirectTarget, RequestAction, RequestRule, ResponseRule, UseBackend,
 };
 
 use serde::{Deserialize, Serialize};

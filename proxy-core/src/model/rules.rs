@@ -69,6 +69,33 @@ pub enum RequestAction {
         /// The body. Default is empty.
         body: Option<String>,
     },
+    /// `redirect location|prefix|scheme <to> [code <n>] [drop-query] [append-slash]`, as an
+    /// `http-request` action or a proxy's `redirect` line.
+    Redirect(Redirect),
+}
+
+/// Where a `redirect` sends the client, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redirect {
+    /// What the `Location` header is made of.
+    pub target: RedirectTarget,
+    /// `code`: 301, 302, 303, 307 or 308. Default is 302.
+    pub code: u16,
+    /// `drop-query`: the query string is left out of a location made from the request.
+    pub drop_query: bool,
+    /// `append-slash`: a `/` is added to a location that does not end with one.
+    pub append_slash: bool,
+}
+
+/// The three kinds of `redirect`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RedirectTarget {
+    /// `location <url>`: exactly this URL.
+    Location(LogFormat),
+    /// `prefix <prefix>`: the prefix then the request's path and query (`/` adds nothing).
+    Prefix(LogFormat),
+    /// `scheme <scheme>`: `<scheme>://` then the request's `Host` header, path and query.
+    Scheme(LogFormat),
 }
 
 /// One `http-response <action> [...] [if|unless <cond>]` rule.

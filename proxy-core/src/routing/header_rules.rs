@@ -1,13 +1,14 @@
-//! `http-request` and `http-response` rules (configuration manual 4.2): header edits, `deny`
-//! and `return`.
+//! `http-request` and `http-response` rules (configuration manual 4.2): header edits, `deny`,
+//! `return` and `redirect`.
 //!
 //! Rules run in declaration order, each only when its condition holds. A request rule sees the
 //! request as earlier rules left it, and a header value is rendered before the header is changed,
-//! so `set-header X-A %[hdr(x-a)]-suffix` works. `deny` and `return` end rule processing with a
+//! so `set-header X-A %[hdr(x-a)]-suffix` works. `deny`, `return` and `redirect` end rule processing with a
 //! response made here. A header value that renders to invalid HTTP skips that one action.
 
 use super::condition::{compile_guard, guard_holds};
 use super::log_format::ValueFormat;
+use super::redirect::Redirect;
 use super::sample::header_name;
 use super::{Acls, CompiledCondition, RequestInfo, RoutingError};
 use crate::model::{HeaderAction, RequestAction, RequestRule, ResponseRule};
@@ -45,6 +46,7 @@ enum RequestStep {
         denied: bool,
     },
     Prometheus,
+    Redirect(Redirect),
 }
 
 impl RequestRules {
@@ -57,6 +59,9 @@ impl RequestRules {
                     RequestAction::Header(header) => RequestStep::Edit(HeaderEdit::of(header)?),
                     RequestAction::Deny { status } => deny_response(*status)?,
                     RequestAction::UsePrometheusExporter => RequestStep::Prometheus,
+                    RequestAction::Redirect(redirect) => {
+                        RequestStep::Redirect(Redirect::compile(redirect)?)
+                    }
                     RequestAction::Return {
                         status,
                         content_type,
@@ -108,6 +113,13 @@ impl RequestRules {
                     };
                 }
                 RequestStep::Prometheus => return RuleVerdict::PrometheusExporter,
+                RequestStep::Redirect(redirect) => {
+                    // A location that is not a valid header value skips the rule, like a
+                    // header edit that renders to invalid HTTP.
+                    if let Some(response) = redirect.response(&req) {
+                        return RuleVerdict::Respond(response);
+                    }
+                }
             }
         }
         RuleVerdict::Continue

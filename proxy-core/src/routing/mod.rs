@@ -25,6 +25,7 @@ mod log_format;
 mod matcher;
 mod network;
 mod predefined;
+mod redirect;
 mod router;
 mod sample;
 #[cfg(test)]

@@ -15,6 +15,10 @@ use std::time::UNIX_EPOCH;
 /// The version `show version` and `show info` report.
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The release date of [`VERSION`] (`Release_date`), in HAProxy's `YYYY/MM/DD` form; changed
+/// with the version.
+const RELEASE_DATE: &str = "2026/11/22";
+
 /// One `show info` field: HAProxy's position and name, typed tags, type and value.
 struct Field {
     pos: usize,
@@ -97,25 +101,46 @@ fn fields(runtime: &Runtime, listeners: usize) -> Vec<Field> {
         .started_at()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    // The tokio runtime serving the stats socket is the proxy's (absent in unit tests).
+    let tokio = tokio::runtime::Handle::try_current()
+        .ok()
+        .map(|h| h.metrics());
     let mut fields = vec![
         text(0, "Name", "POS", "Switchyard".into()),
         text(1, "Version", "POS", VERSION.into()),
+        text(2, "Release_date", "POS", RELEASE_DATE.into()),
+    ];
+    if let Some(tokio) = &tokio {
+        fields.push(count(3, "Nbthread", "CGS", tokio.num_workers()));
+    }
+    fields.extend([
         number(4, "Nbproc", "CGS", 1),
         number(5, "Process_num", "KGP", 1),
         number(6, "Pid", "SGP", u64::from(std::process::id())),
         text(7, "Uptime", "MDP", format_uptime(uptime)),
         number(8, "Uptime_sec", "MDP", uptime),
-    ];
-    if let Some(maxconn) = runtime.global_limit().get() {
-        fields.push(number(15, "Maxconn", "CLP", u64::from(maxconn)));
-        fields.push(number(16, "Hard_maxconn", "CLP", u64::from(maxconn)));
-    }
+    ]);
+    // 0: no global `maxconn`, so no limit (HAProxy always has one, derived from `ulimit-n`).
+    let maxconn = runtime.global_limit().get().map_or(0, u64::from);
     fields.extend([
+        number(15, "Maxconn", "CLP", maxconn),
+        number(16, "Hard_maxconn", "CLP", maxconn),
         number(17, "CurrConns", "MGP", load(|c| &c.current)),
         number(18, "CumConns", "MCP", load(|c| &c.total)),
         number(19, "CumReq", "MCP", load(|c| &c.requests)),
+        // Switchyard never splices, so it has no pipes.
+        number(23, "Maxpipes", "CLP", 0),
+        number(24, "PipesUsed", "MGP", 0),
+        number(25, "PipesFree", "MGP", 0),
         number(26, "ConnRate", "MRP", sum(&|c| c.session_rate.read())),
         number(29, "SessRate", "MRP", sum(&|c| c.session_rate.read())),
+    ]);
+    if let Some(tokio) = &tokio {
+        fields.push(count(47, "Tasks", "MGP", tokio.num_alive_tasks()));
+        fields.push(count(48, "Run_queue", "MGP", tokio.global_queue_depth()));
+    }
+    fields.push(text(50, "node", "COS", node_name()));
+    fields.extend([
         number(52, "Stopping", "MGP", 0),
         number(
             55,
@@ -128,6 +153,20 @@ fn fields(runtime: &Runtime, listeners: usize) -> Vec<Field> {
         number(70, "Start_time_sec", "MDP", started),
     ]);
     fields
+}
+
+/// A count as a `u32` field.
+fn count(pos: usize, name: &'static str, tags: &'static str, value: usize) -> Field {
+    number(pos, name, tags, u64::try_from(value).unwrap_or(u64::MAX))
+}
+
+/// HAProxy's default `node`: the host name (Linux), else `switchyard`.
+fn node_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "switchyard".to_owned())
 }
 
 #[derive(Serialize)]

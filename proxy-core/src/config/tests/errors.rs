@@ -119,10 +119,10 @@ fn every_error_of_a_file_is_reported_in_one_run() {
             "t.cfg:5: 'timeout client': invalid time '5x' (expected a number with an optional unit: us, ms, s, m, h or d) (in 'defaults' section)",
             "t.cfg:7: 'bind': invalid port '99999' in '127.0.0.1:99999' (expected 1 to 65535) (in 'frontend f' section)",
             "t.cfg:8: 'use_backend': unknown ACL 'missing_acl' in condition (ACLs must be declared before use) (in 'frontend f' section)",
+            "t.cfg:9: 'default_backend': no backend named 'nowhere' (in 'frontend f' section)",
             "t.cfg:11: 'balance rdp-cookie' is not supported yet (in 'backend b' section)",
             "t.cfg:12: 'server ... weight': expects an integer from 0 to 256, got '300' (in 'backend b' section)",
             "t.cfg:13: duplicate server name 's1' in 'backend b' section (first declared at line 12)",
-            "t.cfg:9: 'default_backend': no backend named 'nowhere' (in 'frontend f' section)",
         ]
     );
 }
@@ -163,14 +163,14 @@ fn a_frontend_without_any_backend_is_accepted() {
 #[test]
 fn bad_addresses_are_refused() {
     let errors = errors_of(&proxies(
-        "  bind *:80-90\n  bind 127.0.0.1:8080 ssl crt /x.pem",
+        "  bind *:80-90\n  bind 127.0.0.1:8080 accept-proxy",
         "  server s9 127.0.0.1\n  server s8 127.0.0.1:0",
     ));
     assert_eq!(
         errors,
         [
             "t.cfg:8: 'bind': port range '80-90' in '*:80-90' is not supported yet (in 'frontend f' section)",
-            "t.cfg:9: 'bind ... ssl' is not supported yet (in 'frontend f' section)",
+            "t.cfg:9: 'bind ... accept-proxy' is not supported yet (in 'frontend f' section)",
             "t.cfg:12: 'server s9': server address '127.0.0.1' needs a port (e.g. '127.0.0.1:80') (in 'backend b' section)",
             "t.cfg:13: 'server s8': invalid port '0' in '127.0.0.1:0' (expected 1 to 65535) (in 'backend b' section)",
         ]

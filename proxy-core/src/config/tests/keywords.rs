@@ -469,3 +469,32 @@ fn the_predefined_acls_are_usable_and_cannot_be_redefined() {
         ["t.cfg:8: 'acl': 'TRUE' is a predefined ACL and cannot be redefined (in 'frontend f' section)"]
     );
 }
+
+#[test]
+fn redirect_lines_and_actions_parse_with_haproxy_s_options() {
+    let config = load_ok(&proxies(
+        "  redirect prefix /v2 code 308 drop-query append-slash if { path_beg /v1 }\n  \
+         http-request redirect scheme https",
+        "",
+    ))
+    .config;
+    let rules = &config.frontends[0].request_rules;
+    let crate::model::RequestAction::Redirect(last) = &rules[1].action else {
+        panic!("{rules:?}");
+    };
+    assert_eq!((last.code, last.drop_query, last.append_slash), (308, true, true));
+    assert!(rules[1].condition.is_some(), "the redirect line runs last");
+    let errors = errors_of(&proxies(
+        "  redirect scheme https code 200\n  redirect to /x\n  \
+         http-request redirect location /x set-cookie a=1",
+        "",
+    ));
+    assert_eq!(
+        errors,
+        [
+            "t.cfg:8: 'redirect': invalid code '200' (301, 302, 303, 307, 308) (in 'frontend f' section)",
+            "t.cfg:9: 'redirect': unknown redirect type 'to' (location, prefix, scheme) (in 'frontend f' section)",
+            "t.cfg:10: 'http-request redirect': 'set-cookie' is not supported yet (in 'frontend f' section)",
+        ]
+    );
+}

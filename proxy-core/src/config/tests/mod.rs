@@ -3,6 +3,7 @@
 mod errors;
 mod health;
 mod keywords;
+mod tls;
 
 use super::*;
 use crate::model::Config;
@@ -321,4 +322,13 @@ fn diagnostics_display_as_file_line_message_one_per_line() {
     );
     let as_error: &dyn std::error::Error = &errors;
     assert!(as_error.source().is_none());
+}
+
+#[test]
+fn errors_are_listed_by_line_whichever_check_found_them() {
+    let text = "frontend www\n  bind :80\n  default_backend nowhere\n\
+                backend app\n  balance nosuch\n";
+    let errors = load_str("x.cfg", text).unwrap_err();
+    let lines: Vec<usize> = errors.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 5], "{errors}");
 }

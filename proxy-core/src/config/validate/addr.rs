@@ -1,11 +1,12 @@
 //! Addresses: `bind` lines and the `<host>:<port>` of servers and stats sockets. Host names are
 //! resolved once, at load, with the system resolver (HAProxy's `init-addr libc` default).
 
+use super::super::diag::Span;
 use super::super::lexer::Line;
 use super::super::units::parse_int;
 use super::draft::ProxyDraft;
 use super::Ctx;
-use crate::model::{Bind, StatsSocketAddr};
+use crate::model::{Bind, BindTls, StatsSocketAddr};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
@@ -21,37 +22,104 @@ pub(super) fn apply_bind(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>)
         );
         return;
     };
+    let tls = bind_options(line, ctx);
     for spec in specs.split(',') {
         if let Some(addr) = ctx.check(span, "bind", listen_addr(spec)) {
             draft.binds.push(Bind {
                 addr,
                 spec: spec.to_string(),
+                tls: tls.clone(),
             });
         }
     }
-    check_bind_options(line, ctx);
 }
 
-/// Bind options: the few that only tune the socket are ignored with a warning; the rest change
-/// behaviour (TLS, PROXY protocol, ...) and are refused.
-fn check_bind_options(line: &Line, ctx: &mut Ctx<'_>) {
+/// Bind options. TLS termination (`ssl crt <file>`, `alpn`) is returned; the few options that
+/// only tune the socket are ignored with a warning; the rest change behaviour (PROXY protocol,
+/// client certificates, ...) and are refused.
+fn bind_options(line: &Line, ctx: &mut Ctx<'_>) -> Option<BindTls> {
     const KNOBS_WITH_VALUE: &[&str] = &[
         "backlog", "process", "thread", "nice", "tcp-ut", "name", "id",
     ];
     const KNOBS: &[&str] = &["defer-accept", "tfo", "v4v6", "v6only", "transparent"];
+    let span = &line.span;
+    let mut ssl = false;
+    let mut certificates = Vec::new();
     let mut options = line.words.iter().skip(2);
     while let Some(option) = options.next() {
         let keyword = format!("bind ... {option}");
-        if KNOBS_WITH_VALUE.contains(&option.as_str()) {
-            options.next();
-            ctx.unhandled(&line.span, &keyword, super::Unhandled::Knob);
-        } else if KNOBS.contains(&option.as_str()) {
-            ctx.unhandled(&line.span, &keyword, super::Unhandled::Knob);
-        } else {
-            // Any other option changes behaviour, and its arguments cannot be told apart from the
-            // next option: one error for the line is enough.
-            ctx.unsupported(&line.span, &keyword);
-            return;
+        match option.as_str() {
+            "ssl" => ssl = true,
+            "crt" => match options.next() {
+                Some(path) => certificates.push(path),
+                None => ctx.bad_arg(span, &keyword, "expects a PEM file"),
+            },
+            "alpn" => match options.next() {
+                Some(protocols) => check_alpn(span, protocols, ctx),
+                None => ctx.bad_arg(span, &keyword, "expects a list like 'http/1.1'"),
+            },
+            knob if KNOBS_WITH_VALUE.contains(&knob) => {
+                options.next();
+                ctx.unhandled(span, &keyword, super::Unhandled::Knob);
+            }
+            knob if KNOBS.contains(&knob) => ctx.unhandled(span, &keyword, super::Unhandled::Knob),
+            _ => {
+                // Any other option changes behaviour, and its arguments cannot be told apart
+                // from the next option: one error for the line is enough.
+                ctx.unsupported(span, &keyword);
+                return None;
+            }
+        }
+    }
+    match (ssl, certificates.as_slice()) {
+        (false, []) => None,
+        (true, [certificate]) => {
+            let path = PathBuf::from(certificate);
+            if path.is_dir() {
+                ctx.unsupported(span, "bind ... crt <directory>");
+                return None;
+            }
+            if let Err(error) = std::fs::metadata(&path) {
+                let problem = format!("cannot read '{certificate}': {error}");
+                ctx.bad_arg(span, "bind ... crt", problem);
+                return None;
+            }
+            Some(BindTls { certificate: path })
+        }
+        (true, []) => {
+            ctx.bad_arg(span, "bind ... ssl", "needs 'crt <file>' on the same line");
+            None
+        }
+        (_, [_, _, ..]) => {
+            ctx.unsupported(span, "bind ... crt (several certificates, chosen by SNI)");
+            None
+        }
+        (false, [_]) => {
+            ctx.bad_arg(span, "bind ... crt", "needs 'ssl' on the same line");
+            None
+        }
+    }
+}
+
+/// `alpn <protocols>`: HTTP/1.1 is what Switchyard speaks; `h2` is left out of the offer with a
+/// warning (clients fall back to HTTP/1.1), any other protocol is refused.
+fn check_alpn(span: &Span, protocols: &str, ctx: &mut Ctx<'_>) {
+    for protocol in protocols.split(',') {
+        match protocol {
+            "http/1.1" | "http/1.0" => {}
+            "h2" => {
+                let message = format!(
+                    "'bind ... alpn h2': HTTP/2 is not supported yet; TLS clients are offered \
+                     http/1.1 only (in {} section)",
+                    ctx.section
+                );
+                ctx.warn(span, message);
+            }
+            other => ctx.bad_arg(
+                span,
+                "bind ... alpn",
+                format!("protocol '{other}' is not supported (http/1.1 is)"),
+            ),
         }
     }
 }

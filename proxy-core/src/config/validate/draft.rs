@@ -60,6 +60,8 @@ pub(crate) struct ProxyDraft {
     pub(crate) bind_written: bool,
     pub(crate) acls: Vec<Acl>,
     pub(crate) request_rules: Vec<RequestRule>,
+    /// `redirect` lines, which run after every `http-request` rule.
+    pub(crate) redirects: Vec<RequestRule>,
     pub(crate) response_rules: Vec<ResponseRule>,
     pub(crate) use_backends: Vec<(UseBackend, Span)>,
     pub(crate) default_backend: Option<(String, Span)>,
@@ -97,6 +99,7 @@ impl ProxyDraft {
             bind_written: false,
             acls: Vec::new(),
             request_rules: Vec::new(),
+            redirects: Vec::new(),
             response_rules: Vec::new(),
             use_backends: Vec::new(),
             default_backend: None,

@@ -132,6 +132,16 @@ fn logging(draft: &ProxyDraft, global: &[LogTarget]) -> Logging {
     }
 }
 
+/// The `http-request` rules of a proxy, then its `redirect` lines, in HAProxy's order.
+fn request_rules(draft: &ProxyDraft) -> Vec<crate::model::RequestRule> {
+    draft
+        .request_rules
+        .iter()
+        .chain(&draft.redirects)
+        .cloned()
+        .collect()
+}
+
 fn backend(draft: &ProxyDraft, logging: Logging, diags: &mut Diags) -> Backend {
     let explicit: Vec<Option<u32>> = draft.servers.iter().map(|s| s.options.id).collect();
     let (ids, duplicates) = assign_ids(&explicit);
@@ -177,7 +187,7 @@ fn backend(draft: &ProxyDraft, logging: Logging, diags: &mut Diags) -> Backend {
             Vec::new()
         },
         request_rules: if own_rules {
-            draft.request_rules.clone()
+            request_rules(draft)
         } else {
             Vec::new()
         },
@@ -193,13 +203,14 @@ fn backend(draft: &ProxyDraft, logging: Logging, diags: &mut Diags) -> Backend {
 }
 
 fn frontend(draft: ProxyDraft, logging: Logging) -> Frontend {
+    let request_rules = request_rules(&draft);
     Frontend {
         name: draft.name,
         binds: draft.binds,
         maxconn: draft.maxconn,
         timeouts: draft.timeouts,
         acls: draft.acls,
-        request_rules: draft.request_rules,
+        request_rules,
         response_rules: draft.response_rules,
         use_backends: draft
             .use_backends

@@ -25,6 +25,7 @@ const KEYWORDS: &[(&str, u8)] = &[
     ("http-check", DEF | BE),
     ("http-request", FE | BE),
     ("http-response", FE | BE),
+    ("redirect", FE | BE),
     ("log", ALL),
     ("log-format", DEF | FE),
     ("maxconn", DEF | FE),
@@ -87,6 +88,7 @@ fn apply_line(keyword: &str, line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<
         "hash-type" => backend::apply_hash_type(line, draft, ctx),
         "http-check" => backend::apply_http_check(line, draft, ctx),
         "http-request" => rules::apply_http_request(line, draft, ctx),
+        "redirect" => rules::apply_redirect(line, draft, ctx),
         "http-response" => rules::apply_http_response(line, draft, ctx),
         "log" => log::apply_proxy_log(line, draft, ctx),
         "log-format" => match args {

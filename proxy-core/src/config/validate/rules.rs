@@ -6,8 +6,8 @@ use super::acl::trailing_condition;
 use super::draft::ProxyDraft;
 use super::Ctx;
 use crate::model::{
-    Fetch, FormatPart, HeaderAction, LogFormat, RequestAction, RequestRule, ResponseRule,
-    UseBackend,
+    Fetch, FormatPart, HeaderAction, LogFormat, Redirect, RedirectTarget, RequestAction,
+    RequestRule, ResponseRule, UseBackend,
 };
 
 /// `use_backend <name> [if|unless <cond>]`.
@@ -44,6 +44,7 @@ pub(super) fn apply_http_request(line: &Line, draft: &mut ProxyDraft, ctx: &mut 
         (Some(parsed), _) => parsed.map(|(header, rest)| (RequestAction::Header(header), rest)),
         (None, "deny") => deny_args(args),
         (None, "return") => return_args(args),
+        (None, "redirect") => redirect_args(args),
         (None, "use-service") => match args {
             [service, rest @ ..] if service == "prometheus-exporter" => {
                 Ok((RequestAction::UsePrometheusExporter, rest))
@@ -58,6 +59,17 @@ pub(super) fn apply_http_request(line: &Line, draft: &mut ProxyDraft, ctx: &mut 
     });
     if let Some(rule) = ctx.check(&line.span, &keyword, rule) {
         draft.request_rules.push(rule);
+    }
+}
+
+/// A proxy's `redirect <type> <to> [options] [if|unless <cond>]` line. HAProxy runs these after
+/// every `http-request` rule of the proxy, so they are kept apart until the proxy is built.
+pub(super) fn apply_redirect(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
+    let rule = redirect_args(&line.words[1..]).and_then(|(action, rest)| {
+        trailing_condition(rest, &draft.acls).map(|condition| RequestRule { action, condition })
+    });
+    if let Some(rule) = ctx.check(&line.span, "redirect", rule) {
+        draft.redirects.push(rule);
     }
 }
 
@@ -87,6 +99,7 @@ const REQUEST_ACTIONS: &[&str] = &[
     "del-header",
     "deny",
     "return",
+    "redirect",
     "use-service",
 ];
 const RESPONSE_ACTIONS: &[&str] = &["set-header", "add-header", "del-header"];
@@ -104,7 +117,6 @@ const KNOWN_ACTIONS: &[&str] = &[
     "do-resolve",
     "early-hint",
     "normalize-uri",
-    "redirect",
     "reject",
     "replace-header",
     "replace-path",
@@ -246,6 +258,53 @@ fn return_args(mut args: &[String]) -> WithRest<'_, RequestAction> {
         body,
     };
     Ok((action, args))
+}
+
+/// `location|prefix|scheme <to> [code <n>] [drop-query] [append-slash]`, up to the condition.
+fn redirect_args(args: &[String]) -> WithRest<'_, RequestAction> {
+    let [kind, to, options @ ..] = args else {
+        return Err("expects 'location', 'prefix' or 'scheme' and where to".to_string());
+    };
+    let mut rest = options;
+    let to = parse_log_format(to)?;
+    let target = match kind.as_str() {
+        "location" => RedirectTarget::Location(to),
+        "prefix" => RedirectTarget::Prefix(to),
+        "scheme" => RedirectTarget::Scheme(to),
+        other => {
+            return Err(format!(
+                "unknown redirect type '{other}' (location, prefix, scheme)"
+            ))
+        }
+    };
+    let mut redirect = Redirect {
+        target,
+        code: 302,
+        drop_query: false,
+        append_slash: false,
+    };
+    while let [option, more @ ..] = rest {
+        match (option.as_str(), more) {
+            ("if" | "unless", _) => break,
+            ("code", [code, after @ ..]) => {
+                redirect.code = code
+                    .parse()
+                    .ok()
+                    .filter(|c| [301, 302, 303, 307, 308].contains(c))
+                    .ok_or_else(|| format!("invalid code '{code}' (301, 302, 303, 307, 308)"))?;
+                rest = after;
+                continue;
+            }
+            ("drop-query", _) => redirect.drop_query = true,
+            ("append-slash", _) => redirect.append_slash = true,
+            ("set-cookie" | "clear-cookie" | "ignore-empty", _) => {
+                return Err(format!("'{option}' is not supported yet"))
+            }
+            _ => return Err(format!("unknown option '{option}'")),
+        }
+        rest = more;
+    }
+    Ok((RequestAction::Redirect(redirect), rest))
 }
 
 fn parse_status(code: &str) -> Result<u16, String> {

@@ -2,8 +2,8 @@
 
 use super::{check_name, check_unique, BackendBuilder, BuildError};
 use crate::model::{
-    Acl, AclTerm, Bind, Condition, Config, ConnMode, ForwardFor, Frontend, HttpOptions, Logging,
-    Pattern, RequestRule, ResponseRule, Timeouts, UseBackend,
+    Acl, AclTerm, Bind, BindTls, Condition, Config, ConnMode, ForwardFor, Frontend, HttpOptions,
+    Logging, Pattern, RequestRule, ResponseRule, Timeouts, UseBackend,
 };
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -56,6 +56,24 @@ impl FrontendBuilder {
         self.frontend.binds.push(Bind {
             addr,
             spec: addr.to_string(),
+            tls: None,
+        });
+        self
+    }
+
+    /// Adds a TLS listening address (`bind <addr> ssl crt <certificate>`): `certificate` is a
+    /// PEM file with the certificate, its chain and its private key. Default is none.
+    #[must_use]
+    pub fn bind_tls(
+        mut self,
+        addr: SocketAddr,
+        certificate: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        let certificate = certificate.into();
+        self.frontend.binds.push(Bind {
+            addr,
+            spec: format!("{addr} ssl crt {}", certificate.display()),
+            tls: Some(BindTls { certificate }),
         });
         self
     }

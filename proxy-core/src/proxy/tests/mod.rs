@@ -122,7 +122,7 @@ async fn no_usable_server_gives_503_and_the_proxy_recovers() {
 
 #[tokio::test]
 async fn refused_connection_gives_503_after_every_retry() {
-    let mut config = config(vec![server("gone", closed_port().await)]);
+    let mut config = config(vec![server("gone", closed_port())]);
     config.backends[0].retries = 2;
     config.backends[0].timeouts.connect = Some(Duration::from_millis(50));
     let proxy = start(config).await;
@@ -137,10 +137,7 @@ async fn refused_connection_gives_503_after_every_retry() {
 #[tokio::test]
 async fn redispatch_sends_the_last_retry_to_another_server_with_the_clients_headers() {
     let good = named_backend("good").await;
-    let mut config = config(vec![
-        server("gone", closed_port().await),
-        server("good", good),
-    ]);
+    let mut config = config(vec![server("gone", closed_port()), server("good", good)]);
     config.backends[0].retries = 1;
     config.backends[0].redispatch = Some(-1);
     config.backends[0].timeouts.connect = Some(Duration::from_millis(50));

@@ -1,0 +1,113 @@
+//! TLS termination (`bind ... ssl crt <file>`) with the binary, checked with curl as the client:
+//! HTTPS requests are proxied, a client that does not speak TLS is dropped without harm, and a
+//! reload (SIGUSR2) serves a renewed certificate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+use switchyard_tests::{free_port, wait_until, Backend, ProxyProcess, TEST_DEFAULTS};
+
+/// A new self-signed certificate for `localhost`, as HAProxy's `crt` takes it (certificate
+/// then key), written to `path`; returns the certificate alone, for the client to trust.
+fn new_certificate(path: &Path) -> String {
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let certificate = generated.cert.pem();
+    std::fs::write(
+        path,
+        certificate.clone() + &generated.signing_key.serialize_pem(),
+    )
+    .unwrap();
+    certificate
+}
+
+/// `curl https://localhost:<port>/`, trusting `trusted` (PEM); the body, or `None` if the
+/// request failed.
+fn curl_https(port: u16, trusted: &str, dir: &Path) -> Option<String> {
+    let ca = dir.join("trusted.pem");
+    std::fs::write(&ca, trusted).unwrap();
+    let output = Command::new("curl")
+        .args(["--silent", "--show-error", "--fail", "--max-time", "5"])
+        .arg("--cacert")
+        .arg(&ca)
+        .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
+        .arg(format!("https://localhost:{port}/"))
+        .output()
+        .expect("curl runs (.ci/run installs it)");
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn https_requests_are_proxied_and_a_reload_serves_a_renewed_certificate() {
+    let web1 = Backend::start("web1");
+    let dir = tempfile::tempdir().unwrap();
+    let crt = dir.path().join("site.pem");
+    let first = new_certificate(&crt);
+    let port = free_port();
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{port} ssl crt {} alpn h2,http/1.1\n    \
+         default_backend app\nbackend app\n{}",
+        crt.display(),
+        web1.server_line("")
+    );
+    let proxy = ProxyProcess::start(&config, port);
+    assert_eq!(
+        curl_https(port, &first, dir.path()).as_deref(),
+        Some("web1")
+    );
+
+    // A client speaking plain HTTP to the TLS port gets nothing; the next one is served.
+    let plain = Command::new("curl")
+        .args(["--silent", "--max-time", "5"])
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("web1"));
+    assert_eq!(
+        curl_https(port, &first, dir.path()).as_deref(),
+        Some("web1")
+    );
+
+    let renewed = new_certificate(&crt);
+    proxy.reload(&config);
+    assert!(
+        wait_until(Duration::from_secs(5), || proxy
+            .stderr()
+            .contains("reload: nothing changed")),
+        "{}",
+        proxy.stderr()
+    );
+    assert_eq!(
+        curl_https(port, &renewed, dir.path()).as_deref(),
+        Some("web1")
+    );
+    assert_eq!(curl_https(port, &first, dir.path()), None);
+}
+
+#[test]
+fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
+    let web1 = Backend::start("web1");
+    let dir = tempfile::tempdir().unwrap();
+    let crt = dir.path().join("site.pem");
+    let certificate = new_certificate(&crt);
+    std::fs::write(&crt, certificate).unwrap();
+    let port = free_port();
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{port} ssl crt {}\n    \
+         default_backend app\nbackend app\n{}",
+        crt.display(),
+        web1.server_line("")
+    );
+    let file = dir.path().join("switchyard.cfg");
+    std::fs::write(&file, config).unwrap();
+    let output = switchyard_tests::run_to_exit(&["-f".as_ref(), file.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("no private key in '{}'", crt.display())),
+        "{stderr}"
+    );
+}
