@@ -195,7 +195,10 @@ fn redirects_answer_with_haproxy_s_location_after_every_http_request_rule() {
     let secure = RequestSpec::get(&proxy.url("/secure/x?a=1")).header("Host", "shop.example");
     let reply = send(secure).unwrap();
     assert_eq!(reply.status, 301);
-    assert_eq!(reply.headers["location"], "https://shop.example/secure/x?a=1");
+    assert_eq!(
+        reply.headers["location"],
+        "https://shop.example/secure/x?a=1"
+    );
     let reply = get(&proxy.url("/old?a=1"));
     assert_eq!(reply.status, 302);
     assert_eq!(reply.headers["location"], "/new");

@@ -482,7 +482,10 @@ fn redirect_lines_and_actions_parse_with_haproxy_s_options() {
     let crate::model::RequestAction::Redirect(last) = &rules[1].action else {
         panic!("{rules:?}");
     };
-    assert_eq!((last.code, last.drop_query, last.append_slash), (308, true, true));
+    assert_eq!(
+        (last.code, last.drop_query, last.append_slash),
+        (308, true, true)
+    );
     assert!(rules[1].condition.is_some(), "the redirect line runs last");
     let errors = errors_of(&proxies(
         "  redirect scheme https code 200\n  redirect to /x\n  \
