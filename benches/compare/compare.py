@@ -8,6 +8,7 @@ each on a freshly started proxy: a short warm-up, then a measured wrk run. Repor
 contestant: medians over rounds with min-max, and ratios to HAProxy's run in the same round.
 
 Usage: benches/compare/compare.py [--quick] [--rounds N] [--duration S] [--only SCENARIO,...]
+                                  [--nbthread N]
 Needs: haproxy, nginx, wrk, taskset, and `cargo build --release -p switchyard`.
 Installs nothing: it says what is missing. Every load is bounded in time and on 127.0.0.1.
 """
@@ -115,7 +116,8 @@ def run_one(scenario, name, binary, args, status_port, backend_ports, workdir, r
     if name == "nginx":
         config = contestants.nginx_proxy_conf(run_dir, port, backend_ports)
     else:
-        config = contestants.haproxy_syntax(port, backend_ports, balance, hash_type)
+        config = contestants.haproxy_syntax(port, backend_ports, balance, hash_type,
+                                            args.nbthread)
     with open(os.path.join(run_dir, "output.log"), "w") as log:
         proc = start(name, binary, run_dir, config, port, log)
         try:
@@ -169,6 +171,9 @@ def main():
     parser.add_argument("--only", help="comma-separated scenario names")
     parser.add_argument("--switchyard", default=os.path.join(REPO, "target/release/switchyard"))
     parser.add_argument("--json", help="also write every run's numbers to this file")
+    parser.add_argument("--nbthread", type=int, default=1,
+                        help="worker threads of Switchyard and HAProxy (`nbthread`; still on "
+                             "CPU 0); nginx keeps its one worker process")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.duration = 1, 2
@@ -214,7 +219,8 @@ def main():
         backend_log.close()
     info = versions(binaries)
     print(f"\n{args.rounds} round(s) of {args.duration} s per run (after a {args.warmup} s warm-up); "
-          f"proxy on CPU {PROXY_CPU}, wrk -t1 and the backend on CPU {LOAD_CPU}.")
+          f"proxy on CPU {PROXY_CPU} (nbthread {args.nbthread}), wrk -t1 and the backend on "
+          f"CPU {LOAD_CPU}.")
     print("; ".join(f"{k}: {v}" for k, v in info.items()) + "\n")
     print(measure.table(runs, ALL))
     if args.json:

@@ -11,14 +11,15 @@ import os
 BODY = "x" * 128
 
 
-def haproxy_syntax(port, backend_ports, balance, hash_type=None):
-    """The config Switchyard and HAProxy both run: one frontend, one backend, one thread."""
+def haproxy_syntax(port, backend_ports, balance, hash_type=None, nbthread=1):
+    """The config Switchyard and HAProxy both run: one frontend, one backend, `nbthread`
+    worker threads."""
     servers = "\n".join(
         f"    server s{i + 1} 127.0.0.1:{p}" for i, p in enumerate(backend_ports)
     )
     hash_line = f"    hash-type {hash_type}\n" if hash_type else ""
     return f"""global
-    nbthread 1
+    nbthread {nbthread}
     maxconn 4000
 
 defaults

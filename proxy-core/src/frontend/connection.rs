@@ -2,7 +2,7 @@
 
 use super::counting_io::CountingIo;
 use super::timed_io::{Activity, ClientTimeouts, ResponseDone, TimedIo};
-use crate::proxy::{box_body, unrouted_response, ClientAddr, Guarded, ProxyBody, ProxyService};
+use crate::proxy::{unrouted_response, Guarded, ProxyBody, ProxyService};
 use crate::runtime::{Counters, FrontendState};
 use futures_util::future::{ready, Ready};
 use http::{Request, Response};
@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
-use tower::ServiceExt;
 
 /// The fallback of a listener's [`ProxyService`]: a request no backend takes gets HAProxy's 503.
 #[derive(Debug, Clone, Copy)]
@@ -52,15 +51,17 @@ pub(crate) async fn serve_connection<S>(
     let frontend = Arc::clone(stream.frontend());
     let io = TokioIo::new(TimedIo::new(stream, timeouts, Arc::clone(&activity)));
     let request_activity = Arc::clone(&activity);
-    let handler = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+    // hyper keeps the future of the request in flight in one allocation per connection, so it
+    // is not boxed again for each request.
+    let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
         let activity = &request_activity;
-        request.extensions_mut().insert(ClientAddr(peer));
         activity.request_started();
         let done = ResponseDone(Arc::clone(activity));
         let service = service.clone();
+        // Made inside the async block: a future made outside and moved in would be kept twice.
         async move {
-            let response = service.oneshot(request).await?;
-            Ok::<_, Infallible>(response.map(|body| box_body(Guarded::new(body, done))))
+            let response = service.serve_connection_request(request, peer).await?;
+            Ok::<_, Infallible>(response.map(|body| Guarded::new(body, done)))
         }
     });
     let mut builder = http1::Builder::new();

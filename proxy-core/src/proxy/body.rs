@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Empty, Full};
+use http_body_util::{BodyExt, Full};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -37,11 +37,6 @@ fn data_len<E>(frame: &Option<Result<Frame<Bytes>, E>>) -> u64 {
 /// A body of exactly these bytes.
 pub(crate) fn full_body(bytes: impl Into<Bytes>) -> ProxyBody {
     box_body(Full::new(bytes.into()))
-}
-
-/// A body with no bytes.
-pub(crate) fn empty_body() -> ProxyBody {
-    box_body(Empty::<Bytes>::new())
 }
 
 pin_project_lite::pin_project! {

@@ -9,8 +9,7 @@ use super::headers::strip_hop_by_hop;
 use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
-use super::{box_body, full_body, ClientAddr, ProxyBody};
-use crate::balance::PickCtx;
+use super::{full_body, ProxyBody};
 use crate::model::ConnMode;
 use crate::routing::{RequestInfo, RuleVerdict};
 use crate::runtime::{Counters, Runtime};
@@ -23,17 +22,17 @@ use http_body::Body;
 use http_body_util::BodyExt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use tracing::Instrument;
 
 /// What the proxy did with a request.
 pub(crate) enum Dispatch<B> {
-    /// It produced the response (a server's, a rule's or an error page).
-    Answered(Response<ProxyBody>),
+    /// It produced the response (a server's, a rule's or an error page), and what happened on
+    /// the way, for the access log.
+    Answered(Response<ProxyBody>, Trace),
     /// No rule routed it and there is no `default_backend`: the fallback service answers.
     Unrouted(Request<B>),
 }
 
-/// The address used for rules when the client's is unknown (no [`ClientAddr`] extension).
+/// The address used for rules when the client's is unknown (no [`super::ClientAddr`]).
 const UNKNOWN_CLIENT: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
 /// The most of a stats page form that is read; HAProxy's limit is its buffer size.
@@ -51,13 +50,16 @@ where
     }
 }
 
-/// Runs one request through the frontend described by `plan`.
-pub(crate) async fn dispatch<B>(plan: &FrontendPlan, request: Request<B>) -> Dispatch<B>
+/// Runs one request from `client` through the frontend described by `plan`.
+pub(crate) async fn dispatch<B>(
+    plan: &FrontendPlan,
+    request: Request<B>,
+    client: Option<SocketAddr>,
+) -> Dispatch<B>
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<super::BoxError>,
 {
-    let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
     let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
     let (mut parts, body) = request.into_parts();
 
@@ -76,7 +78,8 @@ where
         let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
         if page.is_for(target) {
             let form = if parts.method == Method::POST {
-                read_form(body).await
+                // Boxed: rare, and it would otherwise add its size to every request's state.
+                Box::pin(read_form(body)).await
             } else {
                 Bytes::new()
             };
@@ -120,23 +123,18 @@ where
     let head = needs_head.then(|| RequestHead::of(&parts));
     let conn_mode = stricter(plan.conn_mode, backend_plan.conn_mode);
 
-    let ctx = PickCtx {
-        client_ip: client.map(|c| c.ip()),
-        uri: parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
-        headers: &parts.headers,
-    };
     let close_upstream = conn_mode != ConnMode::KeepAlive;
     let span = metrics::request_span(backend.name(), &parts);
     let forwarded = forward(
         backend,
         backend_plan,
-        &parts,
-        box_body(body),
-        &ctx,
+        parts,
+        client.map(|c| c.ip()),
+        body,
         close_upstream,
         &mut trace,
+        span,
     )
-    .instrument(span)
     .await;
     let mut response = match forwarded {
         Ok(mut response) => {
@@ -165,15 +163,15 @@ where
     answered(response, trace)
 }
 
-/// The response, with what happened on the way attached for the access log. An answer the
-/// proxy made itself gets HAProxy's `LR--` (a local answer) or `PR--` (refused by a rule).
-fn answered<B>(mut response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
+/// The response, with what happened on the way for the access log (not as a response
+/// extension: that would cost three allocations per request). An answer the proxy made itself
+/// gets HAProxy's `LR--` (a local answer) or `PR--` (refused by a rule).
+fn answered<B>(response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
     if trace.server.is_none() && trace.termination == "----" {
         let refused = response.status().is_client_error() || response.status().is_server_error();
         trace.termination = if refused { "PR--" } else { "LR--" };
     }
-    response.extensions_mut().insert(trace);
-    Dispatch::Answered(response)
+    Dispatch::Answered(response, trace)
 }
 
 /// The answer `http-request` rules gave, if they answered; a `deny` counts in the `dreq` of

@@ -10,26 +10,31 @@
 //! `wretr` of the backend and of the server that failed, each move in their `wredis`; every
 //! outcome is reported to the server's passive observation (`observe`).
 
+use super::body::Guarded;
 use super::body::Observed;
-use super::body::{empty_body, Guarded};
 use super::counted::{CountOn, Direction, Target, TimesOnDrop};
 use super::cut::{CutWatch, Cuttable};
+use super::outgoing::Outgoing;
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
 use super::upstream::UpstreamError;
-use super::{box_body, ProxyBody, ProxyError};
+use super::{box_body, BoxError, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
 use crate::model::RetryOn;
 use crate::runtime::{BackendState, Counters, Outcome, ServerState};
-use http::header::{HeaderValue, CONNECTION, HOST};
+use bytes::Bytes;
 use http::request::Parts;
-use http::{Request, Response, Uri, Version};
+use http::Response;
 use http_body::Body;
-use std::net::SocketAddr;
+use http_body_util::{Either, Empty};
+use std::future::Future;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+use tracing::instrument::Instrumented;
+use tracing::{Instrument, Span};
 
 /// The longest pause before a connection attempt is retried.
 const MAX_TURNAROUND: Duration = Duration::from_secs(1);
@@ -41,27 +46,67 @@ const MAX_TURNAROUND: Duration = Duration::from_secs(1);
 /// `close_upstream` asks the server to close its connection after this response
 /// (`option http-server-close` / `httpclose`), so it is never reused. `trace` receives the
 /// server, the time queued and to the response head, and the retries, for the access log.
-pub(crate) async fn forward(
+/// The future runs in `span`.
+///
+/// A plain function: wrapping the future in its span inside the caller's `async fn` would keep
+/// two copies of it in the caller's state (a temporary lives until the end of its statement,
+/// across the `.await`), and hyper moves that state for every request.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn forward<'a, B>(
+    backend: &'a Arc<BackendState>,
+    plan: &'a BackendPlan,
+    parts: Parts,
+    client_ip: Option<IpAddr>,
+    body: B,
+    close_upstream: bool,
+    trace: &'a mut Trace,
+    span: Span,
+) -> Instrumented<impl Future<Output = Result<Response<ProxyBody>, ProxyError>> + 'a>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    attempts(backend, plan, parts, client_ip, body, close_upstream, trace).instrument(span)
+}
+
+/// What the balancer looks at for the request of `parts` from `client_ip`.
+fn pick_ctx(parts: &Parts, client_ip: Option<IpAddr>) -> PickCtx<'_> {
+    PickCtx {
+        client_ip,
+        uri: parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        headers: &parts.headers,
+    }
+}
+
+/// [`forward`], outside its span.
+async fn attempts<B>(
     backend: &Arc<BackendState>,
     plan: &BackendPlan,
-    parts: &Parts,
-    body: ProxyBody,
-    ctx: &PickCtx<'_>,
+    mut parts: Parts,
+    client_ip: Option<IpAddr>,
+    body: B,
     close_upstream: bool,
     trace: &mut Trace,
-) -> Result<Response<ProxyBody>, ProxyError> {
+) -> Result<Response<ProxyBody>, ProxyError>
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
     let model = backend.model();
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
     let started = Instant::now();
     let queued = started;
-    let mut slot = acquire_slot(backend, ctx, None, queue_wait).await?;
+    let mut slot = acquire_slot(backend, &pick_ctx(&parts, client_ip), None, queue_wait).await?;
     trace.queue = queued.elapsed();
     let retries = if body.is_end_stream() {
         model.retries
     } else {
         0
     };
+    // Whether a retry may need the request head after hyper took it: a failed connection
+    // hands it back unsent, the other retried failures do not.
+    let copy_for_retry = retries > 0 && Outgoing::retried_after_sending(&model.retry_on);
     let mut body = Some(body);
     let mut retry = 0;
     loop {
@@ -72,28 +117,44 @@ pub(crate) async fn forward(
             backend: Arc::clone(backend),
             server: Arc::clone(&server),
         };
+        // The client's body on the first attempt, nothing on a retry (only an empty body is
+        // retried); boxed once with its byte counter.
+        let attempt_body = match body.take() {
+            Some(body) => Either::Left(body),
+            None => Either::Right(Empty::new()),
+        };
         let upstream_body = box_body(Observed::new(
-            body.take().unwrap_or_else(empty_body),
+            attempt_body,
             CountOn {
                 target: target.clone(),
                 direction: Direction::ToServer,
             },
         ));
-        let request = upstream_request(parts, server.addr(), upstream_body, close_upstream)?;
+        let keep = copy_for_retry && retry < retries;
+        let (request, outgoing) = Outgoing::request(
+            &mut parts,
+            keep,
+            server.addr(),
+            upstream_body,
+            close_upstream,
+        )?;
+        let mut unsent = None;
         let sending = Instant::now();
-        let sent = plan.upstream.send(&server, request, !close_upstream);
-        let sent = async {
-            tokio::select! {
-                result = sent => result.map_err(Failure::of),
-                _cut = CutWatch::new(&server) => Err(Failure::Killed),
+        // The futures are made in place, not moved into wrappers: each move of a future held
+        // across an await can keep a copy of it in the request's state, which hyper moves
+        // into its slot for every request.
+        let server_timeout = timeouts.server.unwrap_or_default();
+        let outcome = tokio::select! {
+            result = plan.upstream.send(&server, request, !close_upstream) => {
+                result.map_err(|error| {
+                    unsent = error.unsent;
+                    Failure::of(error.error)
+                })
             }
-        };
-        let outcome = match timeouts.server {
-            Some(limit) => match tokio::time::timeout(limit, sent).await {
-                Ok(result) => result,
-                Err(_) => Err(Failure::Timeout),
-            },
-            None => sent.await,
+            _cut = CutWatch::new(&server) => Err(Failure::Killed),
+            () = tokio::time::sleep(server_timeout), if timeouts.server.is_some() => {
+                Err(Failure::Timeout)
+            }
         };
         let failure = match outcome {
             Ok(sent) => {
@@ -138,6 +199,12 @@ pub(crate) async fn forward(
                 if retry >= retries || !failure.retryable(&model.retry_on) {
                     return Err(failure.into_error());
                 }
+                if !keep {
+                    match unsent.take() {
+                        Some(unsent) => outgoing.take_back(&mut parts, unsent),
+                        None => return Err(failure.into_error()),
+                    }
+                }
                 tracing::debug!(backend = backend.name(), server = %server.name, %failure, retry, "retrying");
                 Some(failure)
             }
@@ -160,7 +227,8 @@ pub(crate) async fn forward(
         }
         drop(slot);
         let queued = Instant::now();
-        slot = acquire_slot(backend, ctx, Some(server.id), queue_wait).await?;
+        let ctx = pick_ctx(&parts, client_ip);
+        slot = acquire_slot(backend, &ctx, Some(server.id), queue_wait).await?;
         trace.queue += queued.elapsed();
         if slot.server().id != server.id {
             count_on_both(backend, &server, |c| &c.redispatches);
@@ -251,39 +319,6 @@ fn redispatch_now(interval: Option<i32>, retry: u32, retries: u32) -> bool {
     }
 }
 
-/// The request as the server receives it: origin-form target (`/path?query`), HTTP/1.1, the
-/// client's headers as the rules left them. Host is the client's, else the authority of an
-/// absolute-form target, else the server's address.
-fn upstream_request(
-    parts: &Parts,
-    server: SocketAddr,
-    body: ProxyBody,
-    close_upstream: bool,
-) -> Result<Request<ProxyBody>, ProxyError> {
-    let uri = match parts.uri.path_and_query() {
-        _ if parts.uri.scheme().is_none() && parts.uri.authority().is_none() => parts.uri.clone(),
-        Some(path) => Uri::from(path.clone()),
-        None => Uri::from_static("/"),
-    };
-    let mut request = Request::new(body);
-    *request.method_mut() = parts.method.clone();
-    *request.uri_mut() = uri;
-    *request.version_mut() = Version::HTTP_11;
-    *request.headers_mut() = parts.headers.clone();
-    let headers = request.headers_mut();
-    if !headers.contains_key(HOST) {
-        let host = match parts.uri.authority() {
-            Some(authority) => HeaderValue::from_str(authority.as_str()),
-            None => HeaderValue::from_str(&server.to_string()),
-        };
-        headers.insert(HOST, host.map_err(|e| ProxyError::Unforwardable(e.into()))?);
-    }
-    if close_upstream {
-        headers.insert(CONNECTION, HeaderValue::from_static("close"));
-    }
-    Ok(request)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -300,19 +335,5 @@ mod tests {
         let moved: Vec<bool> = (1..=4).map(|r| redispatch_now(Some(2), r, 4)).collect();
         assert_eq!(moved, [false, true, false, true]);
         assert!(!redispatch_now(None, 3, 3));
-    }
-
-    #[test]
-    fn upstream_request_is_origin_form_and_keeps_host() {
-        let (parts, ()) = Request::builder()
-            .uri("http://public.example/a/b?x=1")
-            .body(())
-            .unwrap()
-            .into_parts();
-        let server: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let request = upstream_request(&parts, server, empty_body(), true).unwrap();
-        assert_eq!(request.uri(), "/a/b?x=1");
-        assert_eq!(request.headers()[HOST], "public.example");
-        assert_eq!(request.headers()[CONNECTION], "close");
     }
 }

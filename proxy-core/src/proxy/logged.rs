@@ -4,7 +4,6 @@
 use super::body::{Observed, OnData};
 use super::plan::FrontendPlan;
 use super::trace::Trace;
-use super::ClientAddr;
 use crate::log::LogRecord;
 use http::Request;
 use std::net::SocketAddr;
@@ -24,13 +23,17 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    /// Notes the request line and client of `request`, received now.
-    pub(crate) fn of<B>(plan: &Arc<FrontendPlan>, request: &Request<B>) -> Pending {
+    /// Notes the request line of `request` from `client`, received now.
+    pub(crate) fn of<B>(
+        plan: &Arc<FrontendPlan>,
+        request: &Request<B>,
+        client: Option<SocketAddr>,
+    ) -> Pending {
         Pending {
             plan: Arc::clone(plan),
             started: Instant::now(),
             accepted: SystemTime::now(),
-            client: request.extensions().get::<ClientAddr>().map(|c| c.0),
+            client,
             method: request.method().to_string(),
             uri: request.uri().to_string(),
             version: format!("{:?}", request.version()),

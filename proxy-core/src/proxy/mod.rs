@@ -15,8 +15,8 @@
 //! connection is not reused; `option httpclose` also answers the client with `Connection: close`,
 //! which ends the client connection after the response.
 //!
-//! The client's address comes from the [`ClientAddr`] request extension, which Switchyard's
-//! listeners insert; without it, `src` ACLs see `0.0.0.0:0`, `balance source` hashes nothing
+//! Switchyard's listeners give the client's address with each request; behind an embedder's
+//! own server it comes from the [`ClientAddr`] request extension. Without it, `src` ACLs see `0.0.0.0:0`, `balance source` hashes nothing
 //! and `option forwardfor` adds no header.
 
 mod body;
@@ -29,6 +29,7 @@ mod forward;
 mod headers;
 mod logged;
 mod metrics;
+mod outgoing;
 mod plan;
 mod queue;
 #[cfg(test)]
@@ -45,6 +46,7 @@ pub(crate) use dispatch::unrouted_response;
 pub(crate) use error::error_html;
 pub(crate) use plan::{BackendPlan, FrontendPlan};
 
+use crate::frontend::NoBackend;
 use crate::live::PlanSlot;
 use bytes::Bytes;
 use dispatch::{dispatch, Dispatch};
@@ -52,6 +54,8 @@ use error::ProxyError;
 use futures_util::future::BoxFuture;
 use http::{Request, Response};
 use http_body::Body;
+use hyper::body::Incoming;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -61,8 +65,7 @@ use tower_service::Service;
 
 /// The address of the client that sent a request, as a request extension.
 ///
-/// Switchyard's listeners insert it; an application embedding [`ProxyLayer`] behind its own
-/// server inserts it too so that `src` ACLs, `balance source` and `option forwardfor` work.
+/// An application embedding [`ProxyLayer`] behind its own server inserts it so that `src` ACLs, `balance source` and `option forwardfor` work.
 ///
 /// ```
 /// use switchyard_core::proxy::ClientAddr;
@@ -117,6 +120,24 @@ impl<S> ProxyService<S> {
     }
 }
 
+impl ProxyService<NoBackend> {
+    /// The answer to `request` from a listener's connection with `client`, as
+    /// [`Service::call`] gives it but without boxing the future (hyper keeps it in a slot of
+    /// the connection) and without a [`ClientAddr`] extension.
+    pub(crate) fn serve_connection_request(
+        &self,
+        request: Request<Incoming>,
+        client: SocketAddr,
+    ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, Infallible>> + Send + 'static
+    {
+        let plan = self.plan.load_full();
+        let fallback = self.fallback;
+        serve(plan, request, Some(client), move |request| {
+            fallback.oneshot(request)
+        })
+    }
+}
+
 impl<S, B, FB> Service<Request<B>> for ProxyService<S>
 where
     S: Service<Request<B>, Response = Response<FB>> + Clone + Send + 'static,
@@ -135,20 +156,22 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
         let plan = self.plan.load_full();
         let fallback = self.fallback.clone();
-        Box::pin(serve(plan, request, move |request| async move {
+        Box::pin(serve(plan, request, client, move |request| async move {
             Ok(fallback.oneshot(request).await?.map(box_body))
         }))
     }
 }
 
-/// One request through a frontend, for [`ProxyService`] and [`Client`]: counted on the
-/// frontend, dispatched, handed to `unrouted` when no backend takes it, and logged once its
-/// response body is finished when the frontend has an access log.
+/// One request through a frontend from `client`, for [`ProxyService`] and [`Client`]: counted
+/// on the frontend, dispatched, handed to `unrouted` when no backend takes it, and logged once
+/// its response body is finished when the frontend has an access log.
 async fn serve<B, U, F, E>(
     plan: Arc<FrontendPlan>,
     request: Request<B>,
+    client: Option<SocketAddr>,
     unrouted: U,
 ) -> Result<Response<ProxyBody>, E>
 where
@@ -162,14 +185,13 @@ where
     let pending = plan
         .access_log
         .as_ref()
-        .map(|_| logged::Pending::of(&plan, &request));
-    let mut response = match dispatch(&plan, request).await {
-        Dispatch::Answered(response) => response,
-        Dispatch::Unrouted(request) => unrouted(request).await?,
+        .map(|_| logged::Pending::of(&plan, &request, client));
+    let (response, trace) = match dispatch(&plan, request, client).await {
+        Dispatch::Answered(response, trace) => (response, Some(trace)),
+        Dispatch::Unrouted(request) => (unrouted(request).await?, None),
     };
     let status = response.status().as_u16();
     counters.count_response(status);
-    let trace = response.extensions_mut().remove::<trace::Trace>();
     Ok(match pending {
         Some(pending) => {
             let trace = trace.unwrap_or_else(trace::Trace::unrouted);

@@ -1,5 +1,5 @@
-//! What happened to a request on its way to a server, reported with the response (as a
-//! response extension) for the access log.
+//! What happened to a request on its way to a server, reported with the response for the
+//! access log.
 
 use crate::runtime::{BackendState, ServerState};
 use std::sync::Arc;

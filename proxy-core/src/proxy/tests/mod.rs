@@ -135,7 +135,7 @@ async fn refused_connection_gives_503_after_every_retry() {
 }
 
 #[tokio::test]
-async fn redispatch_sends_the_last_retry_to_another_server() {
+async fn redispatch_sends_the_last_retry_to_another_server_with_the_clients_headers() {
     let good = named_backend("good").await;
     let mut config = config(vec![server("gone", closed_port()), server("good", good)]);
     config.backends[0].retries = 1;
@@ -143,9 +143,12 @@ async fn redispatch_sends_the_last_retry_to_another_server() {
     config.backends[0].timeouts.connect = Some(Duration::from_millis(50));
     let proxy = start(config).await;
     for _ in 0..2 {
-        let (status, body) = get(proxy.addr, "/").await;
+        let request = Request::get("/").header("x-client", "7");
+        let (status, body) = send(proxy.addr, request.body(Full::default()).unwrap()).await;
         assert_eq!(status, 200);
         assert!(body.starts_with("good\n"), "{body}");
+        assert!(body.contains("x-client: 7\n"), "{body}");
+        assert_eq!(body.matches("host: ").count(), 1, "{body}");
     }
 }
 

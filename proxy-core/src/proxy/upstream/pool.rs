@@ -74,6 +74,22 @@ pub(crate) struct Sent {
     pub(crate) connect_time: Duration,
 }
 
+/// Why [`Upstream::send`] failed, with the request when it never left (no connection could be
+/// made), so that a retry can reuse its head.
+pub(crate) struct SendError {
+    pub(crate) error: UpstreamError,
+    pub(crate) unsent: Option<Request<ProxyBody>>,
+}
+
+impl From<UpstreamError> for SendError {
+    fn from(error: UpstreamError) -> SendError {
+        SendError {
+            error,
+            unsent: None,
+        }
+    }
+}
+
 /// The upstream connections of one backend's servers (indexed by server id; a server added at
 /// run time gets its pool on its first request).
 pub(crate) struct Upstream {
@@ -143,7 +159,7 @@ impl Upstream {
         server: &ServerState,
         mut request: Request<ProxyBody>,
         reuse: bool,
-    ) -> Result<Sent, UpstreamError> {
+    ) -> Result<Sent, SendError> {
         let addr = server.addr();
         let pool = self.pool(server.id.index());
         while let Some(mut idle) = pool.take(addr) {
@@ -161,12 +177,20 @@ impl Upstream {
                 // Closed by the server before the request went out: try another connection.
                 Err(mut error) => match error.take_message() {
                     Some(unsent) => request = unsent,
-                    None => return Err(UpstreamError::Http(error.into_error())),
+                    None => return Err(UpstreamError::Http(error.into_error()).into()),
                 },
             }
         }
         let connecting = Instant::now();
-        let mut sender = self.connect(addr).await?;
+        // Boxed: with pooled connections it is rare, and it would otherwise add its size to
+        // the state of every request.
+        let mut sender = match Box::pin(self.connect(addr)).await {
+            Ok(sender) => sender,
+            Err(error) => {
+                let unsent = Some(request);
+                return Err(SendError { error, unsent });
+            }
+        };
         let connect_time = connecting.elapsed();
         let response = sender
             .send_request(request)
