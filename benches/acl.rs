@@ -67,6 +67,7 @@ fn route(c: &mut Criterion) {
             headers: &headers,
             version: Version::HTTP_11,
             client,
+            tls: false,
         };
         group.bench_function(format!("route/{case}"), |b| {
             b.iter(|| black_box(router.route(black_box(&request))))

@@ -1,12 +1,13 @@
 //! TLS termination (`bind ... ssl crt <file>`) with the binary, checked with curl as the client:
-//! HTTPS requests are proxied, a client that does not speak TLS is dropped without harm, and a
-//! reload (SIGUSR2) serves a renewed certificate.
+//! HTTPS requests are proxied, a client that does not speak TLS is dropped without harm, a
+//! reload (SIGUSR2) serves a renewed certificate, and `ssl_fc` tells the two kinds of binds
+//! apart (the usual redirect to HTTPS).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-use switchyard_tests::{free_port, wait_until, Backend, ProxyProcess, TEST_DEFAULTS};
+use switchyard_tests::{free_port, get, wait_until, Backend, ProxyProcess, TEST_DEFAULTS};
 
 /// A new self-signed certificate for `localhost`, as HAProxy's `crt` takes it (certificate
 /// then key), written to `path`; returns the certificate alone, for the client to trust.
@@ -24,6 +25,11 @@ fn new_certificate(path: &Path) -> String {
 /// `curl https://localhost:<port>/`, trusting `trusted` (PEM); the body, or `None` if the
 /// request failed.
 fn curl_https(port: u16, trusted: &str, dir: &Path) -> Option<String> {
+    curl_https_path(port, "/", trusted, dir)
+}
+
+/// [`curl_https`] for `path`.
+fn curl_https_path(port: u16, path: &str, trusted: &str, dir: &Path) -> Option<String> {
     let ca = dir.join("trusted.pem");
     std::fs::write(&ca, trusted).unwrap();
     let output = Command::new("curl")
@@ -31,7 +37,7 @@ fn curl_https(port: u16, trusted: &str, dir: &Path) -> Option<String> {
         .arg("--cacert")
         .arg(&ca)
         .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
-        .arg(format!("https://localhost:{port}/"))
+        .arg(format!("https://localhost:{port}{path}"))
         .output()
         .expect("curl runs (.ci/run installs it)");
     output
@@ -109,5 +115,42 @@ fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
     assert!(
         stderr.contains(&format!("no private key in '{}'", crt.display())),
         "{stderr}"
+    );
+}
+
+#[test]
+fn ssl_fc_redirects_plain_http_to_https_and_marks_tls_requests() {
+    let web1 = Backend::start("web1");
+    let dir = tempfile::tempdir().unwrap();
+    let crt = dir.path().join("site.pem");
+    let certificate = new_certificate(&crt);
+    let (plain, tls) = (free_port(), free_port());
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{plain}\n    \
+         bind 127.0.0.1:{tls} ssl crt {}\n    \
+         http-request redirect scheme https code 301 unless {{ ssl_fc }}\n    \
+         http-request set-header X-Forwarded-Proto https if {{ ssl_fc }}\n    \
+         default_backend app\nbackend app\n{}",
+        crt.display(),
+        web1.server_line("")
+    );
+    let proxy = ProxyProcess::start(&config, plain);
+    let reply = get(&proxy.url("/cart?id=1"));
+    assert_eq!(reply.status, 301);
+    assert_eq!(
+        reply.headers["location"],
+        format!("https://127.0.0.1:{plain}/cart?id=1")
+    );
+    assert_eq!(web1.hits(), 0);
+    assert_eq!(
+        curl_https_path(tls, "/cart", &certificate, dir.path()).as_deref(),
+        Some("web1")
+    );
+    let request = web1.requests().pop().unwrap();
+    assert!(
+        request
+            .headers
+            .contains(&("x-forwarded-proto".to_owned(), "https".to_owned())),
+        "{request:?}"
     );
 }

@@ -3,6 +3,7 @@
 use super::counting_io::CountingIo;
 use super::timed_io::{Activity, ClientTimeouts, ResponseDone, TimedIo};
 use crate::proxy::{unrouted_response, Guarded, ProxyBody, ProxyService};
+use crate::routing::Peer;
 use crate::runtime::{Counters, FrontendState};
 use futures_util::future::{ready, Ready};
 use http::{Request, Response};
@@ -40,7 +41,7 @@ impl tower_service::Service<Request<Incoming>> for NoBackend {
 /// `Connection: close`).
 pub(crate) async fn serve_connection<S>(
     stream: CountingIo<S>,
-    peer: SocketAddr,
+    peer: Peer,
     service: ProxyService<NoBackend>,
     timeouts: ClientTimeouts,
     mut stop: watch::Receiver<bool>,
@@ -75,9 +76,9 @@ pub(crate) async fn serve_connection<S>(
         }
     };
     if let Err(error) = &outcome {
-        tracing::debug!(%peer, %error, "client connection ended with an error");
+        tracing::debug!(peer = %peer.addr, %error, "client connection ended with an error");
     }
-    count_request_error(&frontend, &activity, outcome.err().as_ref(), peer);
+    count_request_error(&frontend, &activity, outcome.err().as_ref(), peer.addr);
 }
 
 /// Counts a request the frontend could not read in `ereq` and in its 4xx responses: a

@@ -21,6 +21,7 @@ pub(crate) use tls::{TlsError, TlsSlot};
 
 use crate::admin::AdminSockets;
 use crate::proxy::ProxyService;
+use crate::routing::Peer;
 use crate::runtime::{ConnPermit, FrontendState};
 use connection::serve_connection;
 use std::future::Future;
@@ -126,6 +127,7 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                         match tls {
                             None => {
                                 let io = counting_io::CountingIo::new(stream, frontend);
+                                let peer = Peer::plain(peer);
                                 serve_connection(io, peer, service, timeouts, stopped).await;
                             }
                             Some(acceptor) => {
@@ -133,6 +135,7 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                                     return;
                                 };
                                 let io = counting_io::CountingIo::new(stream, frontend);
+                                let peer = Peer { addr: peer, tls: true };
                                 serve_connection(io, peer, service, timeouts, stopped).await;
                             }
                         }

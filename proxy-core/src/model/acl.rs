@@ -41,6 +41,9 @@ pub enum Fetch {
     Hdr(String),
     /// `url_param(<name>)` / `urlp(<name>)`: a query-string parameter's value.
     UrlParam(String),
+    /// `ssl_fc`: whether the client's connection is TLS. In an ACL it matches when it is; in a
+    /// log-format string it is `1` or `0`.
+    SslFc,
 }
 
 /// How fetched values are compared with an ACL's values (HAProxy's `-m` match methods).

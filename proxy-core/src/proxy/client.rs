@@ -64,7 +64,10 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let plan = self.plan.load_full();
         // The plan's only route is its backend, so nothing is left unrouted.
-        let client = request.extensions().get::<super::ClientAddr>().map(|c| c.0);
+        let client = request
+            .extensions()
+            .get::<super::ClientAddr>()
+            .map(|c| crate::routing::Peer::plain(c.0));
         Box::pin(super::serve(plan, request, client, |_| async {
             Ok(unrouted_response())
         }))

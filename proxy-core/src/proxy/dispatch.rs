@@ -11,7 +11,7 @@ use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
 use super::{full_body, ProxyBody};
 use crate::model::ConnMode;
-use crate::routing::{RequestInfo, RuleVerdict};
+use crate::routing::{Peer, RequestInfo, RuleVerdict};
 use crate::runtime::{Counters, Runtime};
 use crate::stats::exporter_response;
 use bytes::Bytes;
@@ -50,24 +50,26 @@ where
     }
 }
 
-/// Runs one request from `client` through the frontend described by `plan`.
+/// Runs one request from `peer` (unknown for an embedder's request without [`super::ClientAddr`])
+/// through the frontend described by `plan`.
 pub(crate) async fn dispatch<B>(
     plan: &FrontendPlan,
     request: Request<B>,
-    client: Option<SocketAddr>,
+    peer: Option<Peer>,
 ) -> Dispatch<B>
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<super::BoxError>,
 {
-    let client_addr = client.unwrap_or(UNKNOWN_CLIENT);
+    let client = peer.map(|p| p.addr);
+    let peer = peer.unwrap_or(Peer::plain(UNKNOWN_CLIENT));
     let (mut parts, body) = request.into_parts();
 
     let mut trace = Trace {
         termination: "----",
         ..Trace::default()
     };
-    let verdict = plan.request_rules.apply(&mut parts, client_addr);
+    let verdict = plan.request_rules.apply(&mut parts, peer);
     if matches!(verdict, RuleVerdict::PrometheusExporter) {
         trace.applet = Some("<PROMEX>");
     }
@@ -83,17 +85,14 @@ where
             } else {
                 Bytes::new()
             };
-            let request = RequestInfo::from_parts(&parts, client_addr);
+            let request = RequestInfo::from_parts(&parts, peer);
             let answer = page.respond(&plan.runtime, &request, &form);
             trace.termination = "LR--";
             trace.applet = Some("<STATS>");
             return answered(answer.map(full_body), trace);
         }
     }
-    let Some(index) = plan
-        .router
-        .route(&RequestInfo::from_parts(&parts, client_addr))
-    else {
+    let Some(index) = plan.router.route(&RequestInfo::from_parts(&parts, peer)) else {
         return Dispatch::Unrouted(Request::from_parts(parts, body));
     };
     let Some(backend_plan) = plan.backends.get(index) else {
@@ -103,7 +102,7 @@ where
     let backend = &backend_plan.state;
     trace.backend = Some(Arc::clone(backend));
     backend.counters.count_request();
-    let verdict = backend_plan.request_rules.apply(&mut parts, client_addr);
+    let verdict = backend_plan.request_rules.apply(&mut parts, peer);
     let denied_on = [&plan.frontend.counters, &backend.counters];
     if let Some(answer) = rule_answer(verdict, &plan.runtime, &denied_on) {
         backend.counters.count_response(answer.status().as_u16());
@@ -140,7 +139,7 @@ where
         Ok(mut response) => {
             strip_hop_by_hop(response.headers_mut());
             if let Some(head) = &head {
-                let info = head.info(client_addr);
+                let info = head.info(peer);
                 backend_plan
                     .response_rules
                     .apply(response.headers_mut(), &info);
@@ -213,13 +212,14 @@ impl RequestHead {
         }
     }
 
-    fn info(&self, client: SocketAddr) -> RequestInfo<'_> {
+    fn info(&self, peer: Peer) -> RequestInfo<'_> {
         RequestInfo {
             method: &self.method,
             uri: &self.uri,
             headers: &self.headers,
             version: self.version,
-            client,
+            client: peer.addr,
+            tls: peer.tls,
         }
     }
 }

@@ -48,6 +48,7 @@ pub(crate) use plan::{BackendPlan, FrontendPlan};
 
 use crate::frontend::NoBackend;
 use crate::live::PlanSlot;
+use crate::routing::Peer;
 use bytes::Bytes;
 use dispatch::{dispatch, Dispatch};
 use error::ProxyError;
@@ -127,12 +128,12 @@ impl ProxyService<NoBackend> {
     pub(crate) fn serve_connection_request(
         &self,
         request: Request<Incoming>,
-        client: SocketAddr,
+        peer: Peer,
     ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, Infallible>> + Send + 'static
     {
         let plan = self.plan.load_full();
         let fallback = self.fallback;
-        serve(plan, request, Some(client), move |request| {
+        serve(plan, request, Some(peer), move |request| {
             fallback.oneshot(request)
         })
     }
@@ -156,7 +157,10 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
+        let client = request
+            .extensions()
+            .get::<ClientAddr>()
+            .map(|c| Peer::plain(c.0));
         let plan = self.plan.load_full();
         let fallback = self.fallback.clone();
         Box::pin(serve(plan, request, client, move |request| async move {
@@ -171,7 +175,7 @@ where
 async fn serve<B, U, F, E>(
     plan: Arc<FrontendPlan>,
     request: Request<B>,
-    client: Option<SocketAddr>,
+    peer: Option<Peer>,
     unrouted: U,
 ) -> Result<Response<ProxyBody>, E>
 where
@@ -185,8 +189,8 @@ where
     let pending = plan
         .access_log
         .as_ref()
-        .map(|_| logged::Pending::of(&plan, &request, client));
-    let (response, trace) = match dispatch(&plan, request, client).await {
+        .map(|_| logged::Pending::of(&plan, &request, peer.map(|p| p.addr)));
+    let (response, trace) = match dispatch(&plan, request, peer).await {
         Dispatch::Answered(response, trace) => (response, Some(trace)),
         Dispatch::Unrouted(request) => (unrouted(request).await?, None),
     };

@@ -10,11 +10,10 @@ use super::condition::{compile_guard, guard_holds};
 use super::log_format::ValueFormat;
 use super::redirect::Redirect;
 use super::sample::header_name;
-use super::{Acls, CompiledCondition, RequestInfo, RoutingError};
+use super::{Acls, CompiledCondition, Peer, RequestInfo, RoutingError};
 use crate::model::{HeaderAction, RequestAction, RequestRule, ResponseRule};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use std::net::SocketAddr;
 
 /// What the proxy does after the `http-request` rules ran.
 #[derive(Debug)]
@@ -84,10 +83,11 @@ impl RequestRules {
         self.rules.is_empty()
     }
 
-    /// Applies the rules in order to the request head from `client`; stops at `deny`/`return`.
-    pub fn apply(&self, parts: &mut http::request::Parts, client: SocketAddr) -> RuleVerdict {
+    /// Applies the rules in order to the request head from `peer`; stops at `deny`, `return`
+    /// and `redirect`.
+    pub fn apply(&self, parts: &mut http::request::Parts, peer: Peer) -> RuleVerdict {
         for (guard, step) in &self.rules {
-            let req = RequestInfo::from_parts(parts, client);
+            let req = RequestInfo::from_parts(parts, peer);
             if !guard_holds(guard.as_ref(), &req) {
                 continue;
             }

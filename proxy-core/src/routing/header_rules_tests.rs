@@ -47,7 +47,7 @@ fn add(name: &str, value: LogFormat) -> RequestAction {
 
 fn run(rules: Vec<RequestRule>, req: &mut Req) -> RuleVerdict {
     let compiled = RequestRules::compile(&rules, &acls()).unwrap();
-    compiled.apply(&mut req.parts, req.client)
+    compiled.apply(&mut req.parts, super::Peer::plain(req.client))
 }
 
 fn response(verdict: RuleVerdict) -> http::Response<Bytes> {

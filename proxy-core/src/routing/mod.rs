@@ -40,6 +40,22 @@ pub use router::Router;
 
 use std::net::SocketAddr;
 
+/// The connection a request came on: the client's address and whether it speaks TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    /// The client's address (`src`).
+    pub addr: SocketAddr,
+    /// Whether the connection is TLS, terminated here (`ssl_fc`).
+    pub tls: bool,
+}
+
+impl Peer {
+    /// A plain-HTTP client at `addr`.
+    pub fn plain(addr: SocketAddr) -> Peer {
+        Peer { addr, tls: false }
+    }
+}
+
 /// The parts of a request that ACLs, conditions and log-format samples look at.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestInfo<'a> {
@@ -53,17 +69,20 @@ pub struct RequestInfo<'a> {
     pub version: http::Version,
     /// The client's address.
     pub client: SocketAddr,
+    /// Whether the client's connection is TLS (`ssl_fc`).
+    pub tls: bool,
 }
 
 impl<'a> RequestInfo<'a> {
-    /// The view of a request head (`http::request::Parts`) from client `client`.
-    pub fn from_parts(parts: &'a http::request::Parts, client: SocketAddr) -> RequestInfo<'a> {
+    /// The view of a request head (`http::request::Parts`) that came from `peer`.
+    pub fn from_parts(parts: &'a http::request::Parts, peer: Peer) -> RequestInfo<'a> {
         RequestInfo {
             method: &parts.method,
             uri: &parts.uri,
             headers: &parts.headers,
             version: parts.version,
-            client,
+            client: peer.addr,
+            tls: peer.tls,
         }
     }
 }

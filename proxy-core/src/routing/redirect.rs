@@ -119,7 +119,8 @@ mod tests {
             .body(())
             .unwrap();
         let (parts, ()) = request.into_parts();
-        let info = RequestInfo::from_parts(&parts, "192.0.2.1:5000".parse().unwrap());
+        let peer = super::super::Peer::plain("192.0.2.1:5000".parse().unwrap());
+        let info = RequestInfo::from_parts(&parts, peer);
         Redirect::compile(&redirect)
             .unwrap()
             .response(&info)

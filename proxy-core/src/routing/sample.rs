@@ -1,5 +1,5 @@
-//! Sample fetches: taking `path`, `url`, `method`, `src`, `hdr(<name>)` and `url_param(<name>)`
-//! from a request (HAProxy configuration manual 7.3.6).
+//! Sample fetches: taking `path`, `url`, `method`, `src`, `hdr(<name>)`, `url_param(<name>)`
+//! and `ssl_fc` from a request (HAProxy configuration manual 7.3.4 and 7.3.6).
 //!
 //! An ACL looks at every value a fetch yields and matches when any does, so a fetch is an
 //! iteration: `hdr()` yields each comma-separated value of each line of the header (commas inside
@@ -31,6 +31,7 @@ pub(crate) enum SampleFetch {
     Src,
     Hdr(HeaderName),
     UrlParam(String),
+    SslFc,
 }
 
 impl SampleFetch {
@@ -43,6 +44,7 @@ impl SampleFetch {
             Fetch::Src => SampleFetch::Src,
             Fetch::Hdr(name) => SampleFetch::Hdr(header_name(name)?),
             Fetch::UrlParam(name) => SampleFetch::UrlParam(name.clone()),
+            Fetch::SslFc => SampleFetch::SslFc,
         })
     }
 
@@ -65,6 +67,7 @@ impl SampleFetch {
             SampleFetch::UrlParam(name) => {
                 url_param_values(req.uri, name).any(|v| visit(Sample::Text(v)))
             }
+            SampleFetch::SslFc => req.tls && visit(Sample::Text(b"1")),
         }
     }
 
@@ -83,6 +86,7 @@ impl SampleFetch {
                     out.extend_from_slice(first);
                 }
             }
+            SampleFetch::SslFc => out.push(if req.tls { b'1' } else { b'0' }),
             SampleFetch::Path | SampleFetch::Url | SampleFetch::Method => {
                 self.any(req, |sample| {
                     if let Sample::Text(text) = sample {

@@ -63,6 +63,6 @@ impl Req {
     }
 
     pub(crate) fn info(&self) -> RequestInfo<'_> {
-        RequestInfo::from_parts(&self.parts, self.client)
+        RequestInfo::from_parts(&self.parts, super::Peer::plain(self.client))
     }
 }

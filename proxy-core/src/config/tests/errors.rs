@@ -213,10 +213,13 @@ fn an_unknown_acl_criterion_suggests_the_closest() {
 
 #[test]
 fn unsupported_header_samples_are_refused() {
-    let errors = errors_of(&proxies("  http-request set-header X-Tls %[ssl_fc]", ""));
+    let errors = errors_of(&proxies(
+        "  http-request set-header X-Tls %[ssl_fc_sni]",
+        "",
+    ));
     assert_eq!(
         errors,
-        ["t.cfg:8: 'http-request set-header': sample fetch 'ssl_fc' is not supported yet (supported: src, path, url, method, req.hdr(<name>), url_param(<name>)) (in 'frontend f' section)"]
+        ["t.cfg:8: 'http-request set-header': sample fetch 'ssl_fc_sni' is not supported yet (supported: src, path, url, method, ssl_fc, req.hdr(<name>), url_param(<name>)) (in 'frontend f' section)"]
     );
 }
 

@@ -73,6 +73,7 @@ const CRITERIA: &[&str] = &[
     "url_len",
     "method",
     "src",
+    "ssl_fc",
     "hdr",
     "hdr_beg",
     "hdr_end",
@@ -155,6 +156,8 @@ fn parse_criterion(criterion: &str) -> Result<(Fetch, Matcher), String> {
         "url" => (Fetch::Url, Matcher::Exact),
         "method" => (Fetch::Method, Matcher::Exact),
         "src" => (Fetch::Src, Matcher::Ip),
+        // A boolean: it yields a sample only when true, which `found` matches.
+        "ssl_fc" => (Fetch::SslFc, Matcher::Found),
         "hdr" | "req.hdr" => (
             Fetch::Hdr(needs_arg("header name")?.to_ascii_lowercase()),
             Matcher::Exact,

@@ -369,13 +369,14 @@ fn sample_fetch(expr: &str) -> Result<Fetch, String> {
         "path" => Fetch::Path,
         "url" => Fetch::Url,
         "method" => Fetch::Method,
+        "ssl_fc" => Fetch::SslFc,
         _ => {
             if let Some(name) = arg("req.hdr(").or_else(|| arg("hdr(")) {
                 Fetch::Hdr(name.to_ascii_lowercase())
             } else if let Some(name) = arg("url_param(").or_else(|| arg("urlp(")) {
                 Fetch::UrlParam(name.to_string())
             } else {
-                return Err(format!("sample fetch '{expr}' is not supported yet (supported: src, path, url, method, req.hdr(<name>), url_param(<name>))"));
+                return Err(format!("sample fetch '{expr}' is not supported yet (supported: src, path, url, method, ssl_fc, req.hdr(<name>), url_param(<name>))"));
             }
         }
     })
@@ -418,6 +419,7 @@ mod tests {
             "%[hdr(x)]",
             "%[urlp(id)]",
             "%[url_param(id)]",
+            "%[ssl_fc]",
         ] {
             assert!(parse_log_format(expr).is_ok(), "{expr}");
         }
@@ -425,9 +427,9 @@ mod tests {
 
     #[test]
     fn log_format_rejects_unsupported_fetches_converters_and_variables() {
-        assert!(parse_log_format("%[ssl_fc]")
+        assert!(parse_log_format("%[ssl_fc_sni]")
             .unwrap_err()
-            .contains("sample fetch 'ssl_fc' is not supported yet"));
+            .contains("sample fetch 'ssl_fc_sni' is not supported yet"));
         assert!(parse_log_format("%[src,lower]")
             .unwrap_err()
             .contains("converters"));
