@@ -22,6 +22,15 @@ fn new_certificate(path: &Path) -> String {
     certificate
 }
 
+/// A frontend `www` whose `bind_options` follow `bind 127.0.0.1:<port>`, in front of `web`.
+fn config(port: u16, bind_options: &str, web: &Backend) -> String {
+    format!(
+        "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{port} {bind_options}\n    \
+         default_backend app\nbackend app\n{}",
+        web.server_line("")
+    )
+}
+
 /// `curl https://localhost:<port>/`, trusting `trusted` (PEM); the body, or `None` if the
 /// request failed.
 fn curl_https(port: u16, trusted: &str, dir: &Path) -> Option<String> {
@@ -53,12 +62,8 @@ fn https_requests_are_proxied_and_a_reload_serves_a_renewed_certificate() {
     let crt = dir.path().join("site.pem");
     let first = new_certificate(&crt);
     let port = free_port();
-    let config = format!(
-        "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{port} ssl crt {} alpn h2,http/1.1\n    \
-         default_backend app\nbackend app\n{}",
-        crt.display(),
-        web1.server_line("")
-    );
+    let bind = format!("ssl crt {} alpn h2,http/1.1", crt.display());
+    let config = config(port, &bind, &web1);
     let proxy = ProxyProcess::start(&config, port);
     assert_eq!(
         curl_https(port, &first, dir.path()).as_deref(),
@@ -101,14 +106,9 @@ fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
     let certificate = new_certificate(&crt);
     std::fs::write(&crt, certificate).unwrap();
     let port = free_port();
-    let config = format!(
-        "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{port} ssl crt {}\n    \
-         default_backend app\nbackend app\n{}",
-        crt.display(),
-        web1.server_line("")
-    );
     let file = dir.path().join("switchyard.cfg");
-    std::fs::write(&file, config).unwrap();
+    let bind = format!("ssl crt {}", crt.display());
+    std::fs::write(&file, config(port, &bind, &web1)).unwrap();
     let output = switchyard_tests::run_to_exit(&["-f".as_ref(), file.as_os_str()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
