@@ -97,7 +97,7 @@ impl Live {
             headers,
         };
         match self.balancer.pick(&ctx, None) {
-            Some(id) => self.servers[id.index()].name.clone(),
+            Some(id) => self.servers[id.index()].name.to_string(),
             None => "-".into(),
         }
     }

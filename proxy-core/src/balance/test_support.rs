@@ -50,7 +50,7 @@ pub(crate) fn names(
     let headers = HeaderMap::new();
     (0..count)
         .map(|_| match balancer.pick(&plain_request(&headers), None) {
-            Some(id) => servers[id.index()].name.clone(),
+            Some(id) => servers[id.index()].name.to_string(),
             None => "-".to_string(),
         })
         .collect()

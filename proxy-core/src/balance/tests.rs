@@ -167,7 +167,7 @@ fn first_fills_the_lowest_id_until_it_is_full() {
     let mut picks = Vec::new();
     for _ in 0..5 {
         let name = names(balancer.as_ref(), &servers, 1).remove(0);
-        let index = servers.iter().position(|s| s.name == name).unwrap();
+        let index = servers.iter().position(|s| *s.name == *name).unwrap();
         slots.push(servers[index].try_acquire().unwrap());
         picks.push(name);
     }

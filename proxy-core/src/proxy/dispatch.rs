@@ -153,7 +153,7 @@ where
         }
     };
     backend.counters.count_response(response.status().as_u16());
-    metrics::backend_response(backend.name(), response.status().as_u16());
+    metrics::backend_response(backend.shared_name(), response.status().as_u16());
     if conn_mode == ConnMode::Close {
         response
             .headers_mut()

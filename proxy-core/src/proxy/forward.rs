@@ -161,7 +161,7 @@ where
                 let (response, connect_time) = (sent.response, sent.connect_time);
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
-                super::metrics::server_response(backend.name(), &server.name, status);
+                super::metrics::server_response(backend.shared_name(), &server.name, status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
                     let response_time = sending.elapsed().saturating_sub(connect_time);
                     trace.response = Some(response_time);

@@ -95,7 +95,7 @@ fn write_log(pending: &Pending, trace: &Trace, status: u16, bytes: u64) {
         server: trace
             .server
             .as_ref()
-            .map(|s| s.name.clone())
+            .map(|s| s.name.to_string())
             .or_else(|| trace.applet.map(str::to_owned)),
         queue_ms: millis(trace.queue),
         connect_ms: trace.connect.map_or(-1, millis),

@@ -9,6 +9,8 @@
 //! - span `request` with fields `backend`, `server` (recorded once picked), `method`, `path`.
 
 use http::request::Parts;
+use metrics::SharedString;
+use std::sync::Arc;
 use tracing::Span;
 
 /// The `code` label of a status: `1xx` to `5xx`, or `other`.
@@ -39,22 +41,22 @@ pub(crate) fn record_server(server: &str) {
     Span::current().record("server", server);
 }
 
-/// Counts a backend's answer.
-pub(crate) fn backend_response(backend: &str, status: u16) {
+/// Counts a backend's answer. Names are shared, not copied, into the labels.
+pub(crate) fn backend_response(backend: &Arc<str>, status: u16) {
     metrics::counter!(
         "switchyard_backend_responses_total",
-        "backend" => backend.to_owned(),
+        "backend" => SharedString::from(Arc::clone(backend)),
         "code" => class(status),
     )
     .increment(1);
 }
 
 /// Counts an answer a server sent.
-pub(crate) fn server_response(backend: &str, server: &str, status: u16) {
+pub(crate) fn server_response(backend: &Arc<str>, server: &Arc<str>, status: u16) {
     metrics::counter!(
         "switchyard_server_responses_total",
-        "backend" => backend.to_owned(),
-        "server" => server.to_owned(),
+        "backend" => SharedString::from(Arc::clone(backend)),
+        "server" => SharedString::from(Arc::clone(server)),
         "code" => class(status),
     )
     .increment(1);

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 /// Live state of one backend.
 #[derive(Debug)]
 pub struct BackendState {
-    name: String,
+    name: Arc<str>,
     /// The configuration it runs; a reconfiguration replaces it.
     model: ArcSwap<model::Backend>,
     /// Every server by [`ServerId`], removed ones included (so ids never move); replaced
@@ -49,7 +49,7 @@ impl BackendState {
         let up = servers.iter().any(|s| s.is_usable());
         let history = CheckInfo::new(Instant::now(), &model::ServerCheck::default());
         BackendState {
-            name: backend.name.clone(),
+            name: Arc::from(backend.name.as_str()),
             model: ArcSwap::from_pointee(backend.clone()),
             servers: ArcSwap::from_pointee(servers),
             selection,
@@ -63,6 +63,11 @@ impl BackendState {
 
     /// The backend's name.
     pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The backend's name, shared (for metrics labels).
+    pub(crate) fn shared_name(&self) -> &Arc<str> {
         &self.name
     }
 
@@ -96,7 +101,7 @@ impl BackendState {
     pub fn server(&self, name: &str) -> Option<Arc<ServerState>> {
         let all = self.servers.load();
         all.iter()
-            .find(|s| s.name == name && !s.is_removed())
+            .find(|s| &*s.name == name && !s.is_removed())
             .cloned()
     }
 

@@ -72,7 +72,7 @@ impl BackendState {
         let current = self.all_servers().load_full();
         if current
             .iter()
-            .any(|s| s.name == server.name && !s.is_removed())
+            .any(|s| *s.name == *server.name && !s.is_removed())
         {
             return Err(MembershipError::NameTaken);
         }

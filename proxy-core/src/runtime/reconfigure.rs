@@ -139,7 +139,7 @@ mod tests {
             .build()
             .unwrap();
         reload(&state, &old, &new);
-        let names: Vec<String> = state.servers().iter().map(|s| s.name.clone()).collect();
+        let names: Vec<String> = state.servers().iter().map(|s| s.name.to_string()).collect();
         assert_eq!(names, ["a", "c"]);
         let a = state.server("a").unwrap();
         assert_eq!(a.addr(), addr(3));

@@ -63,8 +63,8 @@ impl AdminState {
 pub struct ServerState {
     /// Position in the backend.
     pub id: ServerId,
-    /// The server's name.
-    pub name: String,
+    /// The server's name (shared, so metrics labels and logs take it without copying).
+    pub name: Arc<str>,
     /// HAProxy's numeric id (`id` keyword or declaration position, 1-based).
     pub puid: u32,
     /// `backup` keyword.
@@ -110,7 +110,7 @@ impl ServerState {
         };
         ServerState {
             id,
-            name: server.name.clone(),
+            name: Arc::from(server.name.as_str()),
             puid: server.id,
             backup: server.backup,
             configured_weight: AtomicU32::new(server.weight),
