@@ -75,6 +75,11 @@ fn the_haproxy_exporter_scrapes_the_stats_socket() {
             r#"haproxy_server_sessions_total{backend="pool",server="web2"} 3"#,
         ]
     );
+    // GETs have no body: the bytes are their heads, counted as HAProxy counts them.
+    let bytes_in =
+        exporter.metrics("haproxy_server_bytes_in_total{backend=\"pool\",server=\"web1\"}");
+    let value: f64 = bytes_in[0].rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(value > 0.0, "{bytes_in:?}");
     let url = setup.proxy.url("/");
     assert_eq!(send(RequestSpec::get(&url)).unwrap().status, 200);
     assert_eq!(

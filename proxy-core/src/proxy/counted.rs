@@ -1,7 +1,8 @@
-//! Byte counting and timings of the bodies exchanged with a server: each data frame adds its
-//! length to the server's and the backend's `bin` (request bodies) or `bout` (response bodies),
-//! two relaxed atomic additions per frame; when the response is finished the request's queue,
-//! response and total times go into their `qtime`/`rtime`/`ttime` averages.
+//! Byte counting and timings of the messages exchanged with a server: the heads (as HTTP/1.1
+//! writes them) and each data frame of the bodies add their length to the server's and the
+//! backend's `bin` (requests) or `bout` (responses), two relaxed atomic additions each, as HAProxy
+//! counts whole messages; when the response is finished the request's queue, response and total
+//! times go into their `qtime`/`rtime`/`ttime` averages.
 
 use super::body::OnData;
 use crate::runtime::{BackendState, Counters, RequestTimes, ServerState};
@@ -30,6 +31,39 @@ impl Target {
     fn counters(&self) -> [&Counters; 2] {
         [&self.backend.counters, &self.server.counters]
     }
+
+    /// Counts `len` bytes going `direction`.
+    pub(crate) fn count(&self, direction: Direction, len: u64) {
+        for counters in self.counters() {
+            Counters::add(counter(counters, direction), len);
+        }
+    }
+}
+
+/// The length of a request head as HTTP/1.1 writes it: request line, fields, blank line.
+pub(crate) fn request_head_len<B>(request: &http::Request<B>) -> u64 {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(1, |pq| pq.as_str().len());
+    // `<method> <target> HTTP/1.1\r\n`
+    let line = request.method().as_str().len() + 1 + target + 11;
+    head_len(line, request.headers())
+}
+
+/// The length of a response head as HTTP/1.1 writes it: status line, fields, blank line.
+pub(crate) fn response_head_len<B>(response: &http::Response<B>) -> u64 {
+    let reason = response.status().canonical_reason().map_or(0, str::len);
+    // `HTTP/1.1 <code> <reason>\r\n`
+    head_len(9 + 3 + 1 + reason + 2, response.headers())
+}
+
+fn head_len(line: usize, headers: &http::HeaderMap) -> u64 {
+    let fields: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+        .sum();
+    u64::try_from(line + fields + 2).unwrap_or(u64::MAX)
 }
 
 fn counter(counters: &Counters, direction: Direction) -> &AtomicU64 {
@@ -48,9 +82,7 @@ pub(crate) struct CountOn {
 
 impl OnData for CountOn {
     fn on_data(&mut self, len: u64) {
-        for counters in self.target.counters() {
-            Counters::add(counter(counters, self.direction), len);
-        }
+        self.target.count(self.direction, len);
     }
 }
 

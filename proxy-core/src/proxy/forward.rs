@@ -12,7 +12,7 @@
 
 use super::body::Guarded;
 use super::body::Observed;
-use super::counted::{CountOn, Direction, Target, TimesOnDrop};
+use super::counted::{self, CountOn, Direction, Target, TimesOnDrop};
 use super::cut::{CutWatch, Cuttable};
 use super::outgoing::Outgoing;
 use super::plan::BackendPlan;
@@ -139,6 +139,7 @@ where
             close_upstream,
         )?;
         let mut unsent = None;
+        let request_head = counted::request_head_len(&request);
         let sending = Instant::now();
         // The futures are made in place, not moved into wrappers: each move of a future held
         // across an await can keep a copy of it in the request's state, which hyper moves
@@ -166,6 +167,8 @@ where
                     let response_time = sending.elapsed().saturating_sub(connect_time);
                     trace.response = Some(response_time);
                     trace.connect = Some(connect_time);
+                    target.count(Direction::ToServer, request_head);
+                    target.count(Direction::ToClient, counted::response_head_len(&response));
                     server.counters.count_response(status);
                     let times = TimesOnDrop {
                         target: target.clone(),
