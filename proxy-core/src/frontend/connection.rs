@@ -57,17 +57,23 @@ pub(crate) async fn serve_connection<S>(
     let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
         let activity = &request_activity;
         activity.request_started();
-        let done = ResponseDone(Arc::clone(activity));
+        let done = ResponseDone::new(Arc::clone(activity));
         let service = service.clone();
         // Made inside the async block: a future made outside and moved in would be kept twice.
         async move {
             let response = service.serve_connection_request(request, peer).await?;
+            let done = if response.status() == http::StatusCode::SWITCHING_PROTOCOLS {
+                done.into_tunnel()
+            } else {
+                done
+            };
             Ok::<_, Infallible>(response.map(|body| Guarded::new(body, done)))
         }
     });
     let mut builder = http1::Builder::new();
     builder.keep_alive(true).header_read_timeout(None);
-    let mut connection = pin!(builder.serve_connection(io, handler));
+    // With upgrades, a `101` answer hands the connection over to a tunnel (WebSocket).
+    let mut connection = pin!(builder.serve_connection(io, handler).with_upgrades());
     let outcome = tokio::select! {
         outcome = connection.as_mut() => outcome,
         () = super::stopped(&mut stop) => {

@@ -151,11 +151,27 @@ impl Activity {
 
 /// Marks the response finished when dropped; travels with the response body.
 #[derive(Debug)]
-pub(crate) struct ResponseDone(pub(crate) Arc<Activity>);
+pub(crate) struct ResponseDone(Option<Arc<Activity>>);
+
+impl ResponseDone {
+    /// Marks `activity`'s response finished when dropped.
+    pub(crate) fn new(activity: Arc<Activity>) -> ResponseDone {
+        ResponseDone(Some(activity))
+    }
+
+    /// The response switches the connection to another protocol (`101`): it stays busy, with
+    /// no HTTP timeout, for as long as the tunnel lives (the tunnel has its own).
+    pub(crate) fn into_tunnel(mut self) -> ResponseDone {
+        self.0 = None;
+        self
+    }
+}
 
 impl Drop for ResponseDone {
     fn drop(&mut self) {
-        self.0.response_finished();
+        if let Some(activity) = &self.0 {
+            activity.response_finished();
+        }
     }
 }
 

@@ -80,4 +80,7 @@ pub struct Timeouts {
     pub queue: Option<Duration>,
     /// `timeout check`: extra time allowed for a health check's response once connected.
     pub check: Option<Duration>,
+    /// `timeout tunnel`: inactivity allowed on an upgraded connection (WebSocket) in both
+    /// directions; without it, `timeout server` applies.
+    pub tunnel: Option<Duration>,
 }

@@ -9,6 +9,7 @@ use super::headers::strip_hop_by_hop;
 use super::metrics;
 use super::plan::{stricter, FrontendPlan};
 use super::trace::Trace;
+use super::tunnel;
 use super::{full_body, ProxyBody};
 use crate::model::ConnMode;
 use crate::routing::{Peer, RequestInfo, RuleVerdict};
@@ -117,7 +118,7 @@ where
     ) {
         forwardfor.apply(&mut parts.headers, client.ip());
     }
-    strip_hop_by_hop(&mut parts.headers);
+    tunnel::strip_keeping_upgrade(&mut parts.headers);
     let needs_head = !(backend_plan.response_rules.is_empty() && plan.response_rules.is_empty());
     let head = needs_head.then(|| RequestHead::of(&parts));
     let conn_mode = stricter(plan.conn_mode, backend_plan.conn_mode);
@@ -137,7 +138,11 @@ where
     .await;
     let mut response = match forwarded {
         Ok(mut response) => {
-            strip_hop_by_hop(response.headers_mut());
+            if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+                tunnel::strip_keeping_upgrade(response.headers_mut());
+            } else {
+                strip_hop_by_hop(response.headers_mut());
+            }
             if let Some(head) = &head {
                 let info = head.info(peer);
                 backend_plan

@@ -18,6 +18,7 @@ use super::outgoing::Outgoing;
 use super::plan::BackendPlan;
 use super::queue::acquire_slot;
 use super::trace::Trace;
+use super::tunnel;
 use super::upstream::UpstreamError;
 use super::{box_body, BoxError, ProxyBody, ProxyError};
 use crate::balance::PickCtx;
@@ -28,6 +29,7 @@ use http::request::Parts;
 use http::Response;
 use http_body::Body;
 use http_body_util::{Either, Empty};
+use hyper::upgrade::OnUpgrade;
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -159,7 +161,7 @@ where
         };
         let failure = match outcome {
             Ok(sent) => {
-                let (response, connect_time) = (sent.response, sent.connect_time);
+                let (mut response, connect_time) = (sent.response, sent.connect_time);
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
                 super::metrics::server_response(backend.shared_name(), &server.name, status);
@@ -177,6 +179,14 @@ where
                         connect: connect_time,
                         response: response_time,
                     };
+                    if status == 101 {
+                        if let Some(client) = parts.extensions.remove::<OnUpgrade>() {
+                            let server = hyper::upgrade::on(&mut response);
+                            let idle = timeouts.tunnel.or(timeouts.server);
+                            tunnel::spawn(client, server, idle, target, (slot, times));
+                            return Ok(response.map(|_| box_body(Empty::new())));
+                        }
+                    }
                     return Ok(response.map(|body| {
                         let body = Cuttable::new(body, &server);
                         let body = Guarded::new(body, (slot, times));

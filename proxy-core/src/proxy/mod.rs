@@ -36,6 +36,7 @@ mod queue;
 #[allow(clippy::unwrap_used)]
 mod tests;
 mod trace;
+mod tunnel;
 mod upstream;
 
 pub use body::{box_body, BoxError, ProxyBody};

@@ -4,7 +4,7 @@
 
 use super::{ProxyBody, ProxyError};
 use crate::model::RetryOn;
-use http::header::{HeaderValue, CONNECTION, HOST};
+use http::header::{HeaderValue, CONNECTION, HOST, UPGRADE};
 use http::request::Parts;
 use http::{Request, Uri, Version};
 use std::net::SocketAddr;
@@ -66,7 +66,9 @@ impl Outgoing {
                 }
             };
         }
-        if close_upstream {
+        // An upgrade keeps its `Connection: upgrade`: the connection is not reused after it.
+        let close_added = close_upstream && !headers.contains_key(UPGRADE);
+        if close_added {
             headers.insert(CONNECTION, HeaderValue::from_static("close"));
         }
         let mut request = Request::new(body);
@@ -76,7 +78,7 @@ impl Outgoing {
         *request.headers_mut() = headers;
         let added = Outgoing {
             host_added,
-            close_added: close_upstream,
+            close_added,
         };
         Ok((request, added))
     }

@@ -150,6 +150,7 @@ const TIMEOUTS: &[&str] = &[
     "http-keep-alive",
     "queue",
     "check",
+    "tunnel",
 ];
 
 /// `timeout <name> <time>`. A zero time means no timeout, as in HAProxy.
@@ -172,8 +173,9 @@ fn apply_timeout(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
         "http-keep-alive" => &mut draft.timeouts.http_keep_alive,
         "queue" => &mut draft.timeouts.queue,
         "check" => &mut draft.timeouts.check,
+        "tunnel" => &mut draft.timeouts.tunnel,
         "client-fin" | "server-fin" => return ctx.unhandled(span, &keyword, Unhandled::Knob),
-        "tunnel" | "tarpit" => return ctx.unsupported(span, &keyword),
+        "tarpit" => return ctx.unsupported(span, &keyword),
         _ => return ctx.unknown(span, "timeout", name, TIMEOUTS.iter().copied()),
     };
     if let Some(time) = ctx.check(span, &keyword, parse_time(value)) {

@@ -98,6 +98,14 @@ impl BackendBuilder {
         self
     }
 
+    /// `timeout tunnel`: inactivity allowed on an upgraded (WebSocket) connection. Default is
+    /// `timeout server`.
+    #[must_use]
+    pub fn timeout_tunnel(mut self, timeout: Duration) -> Self {
+        self.backend.timeouts.tunnel = Some(timeout);
+        self
+    }
+
     /// `timeout queue`: the longest wait for a free server slot. Default is `timeout connect`.
     #[must_use]
     pub fn timeout_queue(mut self, timeout: Duration) -> Self {

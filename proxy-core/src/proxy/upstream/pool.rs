@@ -217,7 +217,8 @@ impl Upstream {
             .await
             .map_err(UpstreamError::Http)?;
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            // With upgrades, a `101` hands the connection over to a tunnel instead of ending it.
+            if let Err(error) = connection.with_upgrades().await {
                 tracing::debug!(%error, "upstream connection ended");
             }
         });
@@ -234,7 +235,9 @@ fn pooled(
     pool: &Arc<ServerPool>,
     reuse: bool,
 ) -> Response<PooledBody> {
-    let release = (reuse && !asks_to_close(response.headers())).then(|| Release {
+    // A connection switched to another protocol (`101`) is never given back.
+    let switched = response.status() == http::StatusCode::SWITCHING_PROTOCOLS;
+    let release = (reuse && !switched && !asks_to_close(response.headers())).then(|| Release {
         pool: Arc::clone(pool),
         sender,
         addr,
