@@ -17,21 +17,39 @@ const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// range and released could be given to a test backend or client before the proxy binds it.
 const TEST_PORTS: std::ops::Range<u16> = 20_000..32_000;
 
-/// A loopback port that is free now and that no other caller in this process gets, chosen
-/// outside the kernel's ephemeral range so nothing else takes it before the proxy binds it.
+/// A loopback port that is free now and that no other caller gets, in this process or in any
+/// other test process running at the same time, chosen outside the kernel's ephemeral range so
+/// nothing else takes it before the proxy binds it.
 pub fn free_port() -> u16 {
     static NEXT: AtomicU16 = AtomicU16::new(0);
     let span = TEST_PORTS.end - TEST_PORTS.start;
-    // Test binaries run one after another; each starts at its own place in the range.
+    // Each test process starts at its own place in the range.
     let start = u16::try_from(std::process::id() % u32::from(span)).unwrap();
     loop {
         let step = NEXT.fetch_add(1, Ordering::Relaxed);
         assert!(step < span, "no free loopback port left in {TEST_PORTS:?}");
         let port = TEST_PORTS.start + (start + step) % span;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+        if claim(port) && TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
+}
+
+/// Claims `port` for this process until it exits, with a lock on a file named after it, so
+/// that test processes running side by side (several `cargo test` at once) never share a port.
+fn claim(port: u16) -> bool {
+    static HELD: Mutex<Vec<std::fs::File>> = Mutex::new(Vec::new());
+    let dir = std::env::temp_dir().join("switchyard-test-ports");
+    let _ = std::fs::create_dir_all(&dir);
+    let Ok(file) = std::fs::File::create(dir.join(format!("{port}.lock"))) else {
+        // No lock files here: fall back to the bind check alone.
+        return true;
+    };
+    if file.try_lock().is_err() {
+        return false;
+    }
+    HELD.lock().unwrap().push(file);
+    true
 }
 
 /// Polls `condition` every 10 ms until it holds (true) or `limit` passes (false).
