@@ -94,7 +94,7 @@ where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let model = backend.model();
+    let model = &plan.model;
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
     let started = Instant::now();

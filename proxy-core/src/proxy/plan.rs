@@ -18,6 +18,9 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub(crate) struct BackendPlan {
     pub(crate) state: Arc<BackendState>,
+    /// The configuration compiled (timeouts, retries), read by every request without touching
+    /// the live state's swappable copy.
+    pub(crate) model: Arc<model::Backend>,
     pub(crate) request_rules: RequestRules,
     pub(crate) response_rules: ResponseRules,
     pub(crate) forwardfor: Option<ForwardFor>,
@@ -40,6 +43,7 @@ impl BackendPlan {
         );
         Ok(BackendPlan {
             state,
+            model: Arc::new(backend.clone()),
             request_rules: RequestRules::compile(&backend.request_rules, &acls)?,
             response_rules: ResponseRules::compile(&backend.response_rules, &acls)?,
             forwardfor: compile_forwardfor(&backend.http)?,
