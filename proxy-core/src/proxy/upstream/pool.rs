@@ -5,13 +5,12 @@
 use super::body::Release;
 use super::conn::{Conn, Upgraded};
 use super::exchange::{exchange, Answer};
-use super::head::{asks_upgrade, encode_request};
+use super::head::asks_upgrade;
 use super::upload::Upload;
 use super::{PooledBody, UpstreamError};
-use crate::proxy::ProxyBody;
+use crate::proxy::{full_body, ProxyBody};
 use crate::runtime::ServerState;
 use arc_swap::ArcSwap;
-use bytes::BytesMut;
 use http::{Method, Request, Response};
 use http_body::Body;
 use std::collections::VecDeque;
@@ -171,9 +170,6 @@ impl Upstream {
         let addr = server.addr();
         let pool = self.pool(server.id.index());
         let (parts, body) = request.into_parts();
-        let mut head = BytesMut::new();
-        let framing = encode_request(&parts, &body, &mut head);
-        let head = head.freeze();
         let to_head = parts.method == Method::HEAD;
         let reuse = reuse && !asks_upgrade(&parts);
         let replayable = body.is_end_stream();
@@ -188,14 +184,15 @@ impl Upstream {
                     match Box::pin(self.connect(addr)).await {
                         Ok(conn) => (conn, connecting.elapsed(), false),
                         Err(error) => {
-                            let body = body.unwrap_or_else(|| crate::proxy::full_body(""));
+                            let body = body.unwrap_or_else(|| full_body(""));
                             let unsent = Some(Request::from_parts(parts, body));
                             return Err(SendError { error, unsent });
                         }
                     }
                 }
             };
-            let upload = Upload::new(head.clone(), body.take(), framing);
+            // Only a request without a body is sent a second time.
+            let upload = Upload::new(&parts, body.take().unwrap_or_else(|| full_body("")));
             match exchange(conn, upload, to_head).await {
                 Ok(answer) => break (answer, connect_time),
                 Err(UpstreamError::Closed) if reused && replayable => {

@@ -1,10 +1,11 @@
 //! Sending a request to a server: its head, then its body as the client sends it, delimited by
 //! its length or in chunks. The head and whatever body is already there leave in one write.
 
-use super::head::{put_field, Framing};
+use super::head::{encode_request, put_field, Framing};
 use super::UpstreamError;
 use crate::proxy::ProxyBody;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
+use http::request::Parts;
 use http::HeaderMap;
 use http_body::Body;
 use std::io::{self, IoSlice};
@@ -19,7 +20,7 @@ const GATHER: usize = 64 * 1024;
 /// A request on its way to a server.
 pub(super) struct Upload {
     /// What is left to write of the head.
-    head: Bytes,
+    head: BytesMut,
     /// Body bytes, framed, waiting to be written.
     out: BytesMut,
     /// The body still to be read from the client; `None` once it has ended.
@@ -28,9 +29,11 @@ pub(super) struct Upload {
 }
 
 impl Upload {
-    /// Sends `head`, then `body` framed as `framing` (no body at all for [`Framing::Empty`]).
-    pub(super) fn new(head: Bytes, body: Option<ProxyBody>, framing: Framing) -> Upload {
-        let body = body.filter(|body| framing != Framing::Empty && !body.is_end_stream());
+    /// Sends the head of `parts`, then `body`.
+    pub(super) fn new(parts: &Parts, body: ProxyBody) -> Upload {
+        let mut head = BytesMut::new();
+        let framing = encode_request(parts, &body, &mut head);
+        let body = Some(body).filter(|body| framing != Framing::Empty && !body.is_end_stream());
         let mut upload = Upload {
             head,
             out: BytesMut::new(),
