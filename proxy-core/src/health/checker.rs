@@ -114,6 +114,9 @@ impl Checker {
             }
             if let Some(up) = step.changed {
                 info.record_change(up, Instant::now());
+                // With the progress, so that the status never shows one without the other; the
+                // backend's selection follows below.
+                self.server.set_up(up);
             }
         }
         metrics::counter!(

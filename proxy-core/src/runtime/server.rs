@@ -299,13 +299,9 @@ impl ServerState {
             let word = if self.is_up() { "no check" } else { "DOWN" };
             return word.to_string();
         }
+        // Read under the check lock: the checker changes the state and the progress together.
         let info = self.lock_check();
-        let up = match info.progress {
-            Some(_) => self.is_up(),
-            // A change the checker has recorded but not yet applied to the server's state.
-            None => info.down_since.is_none(),
-        };
-        let word = if up { "UP" } else { "DOWN" };
+        let word = if self.is_up() { "UP" } else { "DOWN" };
         match info.progress {
             Some((seen, of)) => format!("{word} {seen}/{of}"),
             None => word.to_string(),
