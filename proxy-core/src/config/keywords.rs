@@ -138,7 +138,6 @@ pub(crate) fn proxy_keyword(keyword: &str) -> Option<Unhandled> {
         "stick",
         "cookie",
         "capture",
-        "errorfile",
         "errorfiles",
         "errorloc",
         "errorloc302",

@@ -17,8 +17,7 @@
 //! The bytes of the request head being received are kept (up to [`MAX_CAPTURE`]) so that a
 //! malformed request can be shown by `show errors`; body bytes are not copied.
 
-use super::super::proxy::error_html;
-use http::StatusCode;
+use bytes::Bytes;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -33,7 +32,7 @@ use tokio::time::{Instant, Sleep};
 pub(crate) const MAX_CAPTURE: usize = 2048;
 
 /// The client-side timeouts of a frontend.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ClientTimeouts {
     /// Until the whole request head is received (408 when it elapses).
     pub(crate) request: Option<Duration>,
@@ -41,14 +40,22 @@ pub(crate) struct ClientTimeouts {
     pub(crate) keep_alive: Option<Duration>,
     /// Client inactivity (silent close or cut).
     pub(crate) client: Option<Duration>,
+    /// What is written when `request` elapses: the 408 page (the `errorfile 408` one if any),
+    /// or nothing (an empty `errorfile 408`).
+    pub(crate) request_timeout_page: Bytes,
 }
 
 impl ClientTimeouts {
-    pub(crate) fn of(timeouts: &crate::model::Timeouts) -> ClientTimeouts {
+    /// The timeouts of a frontend, with the page sent when a request head is late.
+    pub(crate) fn of(
+        timeouts: &crate::model::Timeouts,
+        request_timeout_page: Bytes,
+    ) -> ClientTimeouts {
         ClientTimeouts {
             request: timeouts.http_request,
             keep_alive: timeouts.http_keep_alive,
             client: timeouts.client,
+            request_timeout_page,
         }
     }
 }
@@ -208,7 +215,7 @@ impl<T> TimedIo<T> {
 
     /// The deadline of the current read phase and what happens when it passes.
     fn read_deadline(&self) -> Option<(Instant, Expiry)> {
-        let t = self.timeouts;
+        let t = &self.timeouts;
         match self.activity.phase() {
             Phase::Waiting { since, first: true } | Phase::Head { since } => match t.request {
                 Some(limit) => Some((since + limit, Expiry::Answer408)),
@@ -227,21 +234,10 @@ impl<T> TimedIo<T> {
     }
 }
 
-fn page_408() -> Vec<u8> {
-    let body = error_html(StatusCode::REQUEST_TIMEOUT);
-    format!(
-        "HTTP/1.1 408 Request Timeout\r\ncontent-length: {}\r\ncache-control: no-cache\r\n\
-         content-type: text/html\r\nconnection: close\r\n\r\n{}",
-        body.len(),
-        body
-    )
-    .into_bytes()
-}
-
 impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
     /// Writes the 408 page; ready once all of it is written.
     fn poll_answer_408(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let page = page_408();
+        let page = self.timeouts.request_timeout_page.clone();
         loop {
             let written = self.answered.unwrap_or(0);
             let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {

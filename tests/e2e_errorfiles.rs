@@ -1,0 +1,113 @@
+//! `errorfile` through the real binary: the proxy's own answers (503 with no server up, a
+//! `deny`, a 408) carry the file's status line, headers and body, the backend's page before
+//! the frontend's, and a reload picks up an edited file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::time::Duration;
+use switchyard_tests::{
+    free_port, get, raw_exchange, wait_until, Backend, ProxyProcess, TEST_DEFAULTS,
+};
+
+const PAGE_503: &str = "HTTP/1.0 503 Sorry, Down\r\nCache-Control: no-cache\r\n\
+                        Connection: close\r\nX-Custom: maintenance\r\n\
+                        Content-Type: text/html\r\n\r\n<html><body>Back soon.</body></html>\n";
+const PAGE_403: &str = "HTTP/1.0 403 Go Away\r\nX-Custom: denied\r\nContent-Type: text/plain\r\n\r\n\
+                        Not for you.\n";
+const PAGE_408: &str = "HTTP/1.0 408 Too Slow\r\nX-Custom: slow\r\n\r\nHurry up.\n";
+
+/// A proxy whose `defaults` has the 403 and 408 pages, whose backend `down` (every server
+/// disabled, for `/down`) has the 503 page, and whose frontend denies `/admin`.
+fn proxy_with_error_files(dir: &Path, ok: &Backend) -> (ProxyProcess, String) {
+    for (name, page) in [("403", PAGE_403), ("408", PAGE_408), ("503", PAGE_503)] {
+        std::fs::write(dir.join(format!("{name}.http")), page).unwrap();
+    }
+    let port = free_port();
+    let dir = dir.display();
+    let config = format!(
+        "{TEST_DEFAULTS}    timeout http-request 300ms\n\
+         \x20   errorfile 403 {dir}/403.http\n    errorfile 408 {dir}/408.http\n\n\
+         frontend fe\n    bind 127.0.0.1:{port}\n\
+         \x20   http-request deny if {{ path_beg /admin }}\n\
+         \x20   use_backend down if {{ path_beg /down }}\n    default_backend healthy\n\n\
+         backend healthy\n{}\n\
+         backend down\n    errorfile 503 {dir}/503.http\n    server gone 127.0.0.1:9 disabled\n",
+        ok.server_line("")
+    );
+    (ProxyProcess::start(&config, port), config)
+}
+
+/// The response head of `answer`, with header names in lower case (hyper writes them so).
+fn head_and_body(answer: &str) -> (&str, &str) {
+    answer.split_once("\r\n\r\n").unwrap_or((answer, ""))
+}
+
+#[test]
+fn a_backend_with_no_server_up_answers_its_errorfile_503_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Backend::start("ok");
+    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
+    let answer = raw_exchange(
+        proxy.addr(),
+        b"GET /down HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        Duration::from_secs(3),
+    );
+    let (head, body) = head_and_body(&answer);
+    let mut lines = head.lines();
+    assert_eq!(lines.next(), Some("HTTP/1.1 503 Sorry, Down"), "{answer}");
+    let headers: Vec<&str> = lines.collect();
+    for expected in [
+        "cache-control: no-cache",
+        "connection: close",
+        "x-custom: maintenance",
+        "content-type: text/html",
+    ] {
+        assert!(headers.contains(&expected), "{expected} missing: {answer}");
+    }
+    assert_eq!(body, "<html><body>Back soon.</body></html>\n");
+    assert_eq!(get(&proxy.url("/")).server(), Some("ok"));
+}
+
+#[test]
+fn a_denied_request_gets_the_errorfile_403_inherited_from_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Backend::start("ok");
+    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
+    let reply = get(&proxy.url("/admin"));
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.header("x-custom"), Some("denied"));
+    assert_eq!(reply.header("content-type"), Some("text/plain"));
+    assert_eq!(reply.body, "Not for you.\n");
+    assert_eq!(ok.hits(), 0);
+}
+
+#[test]
+fn a_request_head_too_slow_gets_the_errorfile_408_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Backend::start("ok");
+    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
+    let answer = raw_exchange(
+        proxy.addr(),
+        b"GET / HTTP/1.1\r\nHost: example.com\r\n",
+        Duration::from_secs(3),
+    );
+    assert_eq!(
+        answer,
+        "HTTP/1.1 408 Too Slow\r\nX-Custom: slow\r\n\r\nHurry up.\n"
+    );
+}
+
+#[test]
+fn a_reload_serves_the_edited_error_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Backend::start("ok");
+    let (proxy, config) = proxy_with_error_files(dir.path(), &ok);
+    assert_eq!(get(&proxy.url("/admin")).body, "Not for you.\n");
+    let edited = PAGE_403.replace("Not for you.", "Still not.");
+    std::fs::write(dir.path().join("403.http"), edited).unwrap();
+    proxy.reload(&config);
+    let reloaded = wait_until(Duration::from_secs(5), || {
+        get(&proxy.url("/admin")).body == "Still not.\n"
+    });
+    assert!(reloaded, "the edited page is not served:\n{}", proxy.stderr());
+}
