@@ -12,7 +12,8 @@ use switchyard_tests::{
 const PAGE_503: &str = "HTTP/1.0 503 Sorry, Down\r\nCache-Control: no-cache\r\n\
                         Connection: close\r\nX-Custom: maintenance\r\n\
                         Content-Type: text/html\r\n\r\n<html><body>Back soon.</body></html>\n";
-const PAGE_403: &str = "HTTP/1.0 403 Go Away\r\nX-Custom: denied\r\nContent-Type: text/plain\r\n\r\n\
+const PAGE_403: &str =
+    "HTTP/1.0 403 Go Away\r\nX-Custom: denied\r\nContent-Type: text/plain\r\n\r\n\
                         Not for you.\n";
 const PAGE_408: &str = "HTTP/1.0 408 Too Slow\r\nX-Custom: slow\r\n\r\nHurry up.\n";
 
@@ -109,5 +110,9 @@ fn a_reload_serves_the_edited_error_file() {
     let reloaded = wait_until(Duration::from_secs(5), || {
         get(&proxy.url("/admin")).body == "Still not.\n"
     });
-    assert!(reloaded, "the edited page is not served:\n{}", proxy.stderr());
+    assert!(
+        reloaded,
+        "the edited page is not served:\n{}",
+        proxy.stderr()
+    );
 }

@@ -31,7 +31,10 @@ fn errorfiles_in_defaults_are_inherited_and_a_proxy_line_replaces_its_code() {
     let front = &config.frontends[0].http.error_files;
     assert_eq!(front.iter().map(|f| f.code).collect::<Vec<_>>(), [503, 403]);
     let answer = front[0].answer.as_ref().unwrap();
-    assert_eq!((answer.status, answer.reason.as_str()), (503, "Service Unavailable"));
+    assert_eq!(
+        (answer.status, answer.reason.as_str()),
+        (503, "Service Unavailable")
+    );
     assert_eq!(answer.body, b"<h1>down</h1>\n");
     let back = &config.backends[0].http.error_files;
     assert_eq!(back.iter().map(|f| f.code).collect::<Vec<_>>(), [403, 503]);
@@ -42,11 +45,16 @@ fn errorfiles_in_defaults_are_inherited_and_a_proxy_line_replaces_its_code() {
 #[test]
 fn errorfile_400_is_accepted_with_a_warning_saying_what_it_does_not_cover() {
     let bad_request = page("HTTP/1.0 400 Bad request\r\n\r\nbad\n");
-    let text = proxies(&format!("  errorfile 400 {}", bad_request.path().display()), "");
+    let text = proxies(
+        &format!("  errorfile 400 {}", bad_request.path().display()),
+        "",
+    );
     assert_eq!(
         warnings_of(&text),
-        ["t.cfg:8: 'errorfile 400' is not used for malformed requests: hyper's HTTP/1 parser \
-          refuses them with its own bare 400 (it is used for requests the proxy cannot forward)"]
+        [
+            "t.cfg:8: 'errorfile 400' is not used for malformed requests: hyper's HTTP/1 parser \
+          refuses them with its own bare 400 (it is used for requests the proxy cannot forward)"
+        ]
     );
 }
 
