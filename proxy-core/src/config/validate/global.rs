@@ -11,7 +11,17 @@ use crate::model::{Account, Global, StatsLevel, StatsSocket};
 use std::path::PathBuf;
 
 const KEYWORDS: &[&str] = &[
-    "maxconn", "nbthread", "daemon", "user", "group", "pidfile", "log", "stats",
+    "maxconn",
+    "nbthread",
+    "daemon",
+    "user",
+    "group",
+    "pidfile",
+    "log",
+    "stats",
+    "ssl-default-bind-ciphers",
+    "ssl-default-bind-ciphersuites",
+    "ssl-default-bind-options",
 ];
 
 /// Applies every line of the `global` section.
@@ -54,6 +64,9 @@ fn apply_line(line: &Line, global: &mut Global, ctx: &mut Ctx<'_>) {
             }
         }
         "stats" => apply_stats(line, global, ctx),
+        "ssl-default-bind-ciphers"
+        | "ssl-default-bind-ciphersuites"
+        | "ssl-default-bind-options" => super::tls::apply_default(line, ctx),
         _ => match keywords::global_keyword(keyword) {
             Some(how) => ctx.unhandled(span, keyword, how),
             None if keywords::proxy_keyword(keyword).is_some() || is_proxy_keyword(keyword) => {
