@@ -77,7 +77,6 @@ pub(crate) fn global_keyword(keyword: &str) -> Option<Unhandled> {
         "hard-stop-after",
     ];
     const UNSUPPORTED: &[&str] = &[
-        "chroot",
         "uid",
         "gid",
         "maxsessrate",

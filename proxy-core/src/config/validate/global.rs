@@ -17,6 +17,7 @@ const KEYWORDS: &[&str] = &[
     "user",
     "group",
     "pidfile",
+    "chroot",
     "log",
     "stats",
     "ssl-default-bind-ciphers",
@@ -54,6 +55,7 @@ fn apply_line(line: &Line, global: &mut Global, ctx: &mut Ctx<'_>) {
         "user" => global.user = one(ctx),
         "group" => global.group = one(ctx),
         "pidfile" => global.pidfile = one(ctx).map(PathBuf::from),
+        "chroot" => global.chroot = one(ctx).map(PathBuf::from),
         "daemon" => {
             global.daemon = true;
             ctx.warn(span, "'daemon' is ignored: Switchyard stays in the foreground (run it under a service manager)");
