@@ -73,7 +73,6 @@ pub(crate) fn global_keyword(keyword: &str) -> Option<Unhandled> {
         "insecure-fork-wanted",
         "expose-experimental-directives",
         "ca-base",
-        "crt-base",
         "hard-stop-after",
     ];
     const UNSUPPORTED: &[&str] = &[

@@ -136,3 +136,17 @@ fn tls_settings_rustls_cannot_offer_are_refused_on_their_bind_line() {
         );
     }
 }
+
+#[test]
+fn relative_crt_paths_are_read_under_crt_base() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.pem"), "").unwrap();
+    let text = format!(
+        "global\n  crt-base {}\n{}",
+        dir.path().display(),
+        proxies("  bind 127.0.0.1:8443 ssl crt site.pem", "")
+    );
+    let config = config_of(&text);
+    let tls = config.frontends[0].binds[1].tls.as_ref().unwrap();
+    assert_eq!(tls.certificate, dir.path().join("site.pem"));
+}

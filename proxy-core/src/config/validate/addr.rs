@@ -84,13 +84,13 @@ fn bind_options(line: &Line, ctx: &mut Ctx<'_>) -> Option<BindTls> {
     match (ssl, certificates.as_slice()) {
         (false, []) => None,
         (true, [certificate]) => {
-            let path = PathBuf::from(certificate);
+            let path = tls.crt_path(certificate);
             if path.is_dir() {
                 ctx.unsupported(span, "bind ... crt <directory>");
                 return None;
             }
             if let Err(error) = std::fs::metadata(&path) {
-                let problem = format!("cannot read '{certificate}': {error}");
+                let problem = format!("cannot read '{}': {error}", path.display());
                 ctx.bad_arg(span, "bind ... crt", problem);
                 return None;
             }

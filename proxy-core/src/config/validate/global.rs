@@ -18,6 +18,7 @@ const KEYWORDS: &[&str] = &[
     "group",
     "pidfile",
     "chroot",
+    "crt-base",
     "log",
     "stats",
     "ssl-default-bind-ciphers",
@@ -56,6 +57,11 @@ fn apply_line(line: &Line, global: &mut Global, ctx: &mut Ctx<'_>) {
         "group" => global.group = one(ctx),
         "pidfile" => global.pidfile = one(ctx).map(PathBuf::from),
         "chroot" => global.chroot = one(ctx).map(PathBuf::from),
+        "crt-base" => {
+            if let Some(dir) = one(ctx) {
+                ctx.tls_defaults.set_crt_base(&dir);
+            }
+        }
         "daemon" => {
             global.daemon = true;
             ctx.warn(span, "'daemon' is ignored: Switchyard stays in the foreground (run it under a service manager)");

@@ -2,8 +2,8 @@
 //! (`ssl-default-bind-ciphers`, `ssl-default-bind-ciphersuites`, `ssl-default-bind-options`),
 //! with OpenSSL's names mapped onto what rustls offers.
 //!
-//! As in HAProxy, a `bind` line starts from the global defaults read so far and its own
-//! options replace them. rustls only has TLS 1.2 and 1.3 and their AEAD suites: OpenSSL cipher
+//! As in HAProxy, a `bind` line starts from the global defaults read so far (and `crt-base`)
+//! and its own options replace them. rustls only has TLS 1.2 and 1.3 and their AEAD suites: OpenSSL cipher
 //! names rustls does not have (DHE, CBC, CCM...) are left out with a warning naming them, and a
 //! setting that leaves no version or no suite is an error.
 
@@ -131,12 +131,27 @@ pub(crate) struct TlsDraft {
     max: Option<Version>,
     disabled: Vec<Version>,
     forced: Option<Version>,
+    /// `crt-base` (global): where relative `crt` paths are.
+    crt_base: Option<PathBuf>,
 }
 
 /// A list's suites (rustls names) and the names rustls does not have.
 type Suites = (Vec<&'static str>, Vec<String>);
 
 impl TlsDraft {
+    /// `crt-base <dir>`: relative `crt` paths from now on are in `dir`.
+    pub(crate) fn set_crt_base(&mut self, dir: &str) {
+        self.crt_base = Some(PathBuf::from(dir));
+    }
+
+    /// Where the `crt` file written `path` is: under `crt-base` when relative.
+    pub(crate) fn crt_path(&self, path: &str) -> PathBuf {
+        match &self.crt_base {
+            Some(base) => base.join(path),
+            None => PathBuf::from(path),
+        }
+    }
+
     /// `ciphers <list>`: OpenSSL's TLS 1.2 cipher names; returns the names left out.
     pub(crate) fn set_ciphers(&mut self, list: &str) -> Result<Vec<String>, String> {
         let (suites, dropped) = suites_of(list, TLS12_SUITES, '-')?;
