@@ -1,12 +1,13 @@
 //! `errorfile` through the real binary: the proxy's own answers (503 with no server up, a
-//! `deny`, a 408) carry the file's status line, headers and body, the backend's page before
-//! the frontend's, and a reload picks up an edited file.
+//! `deny`, a 408, a 400 to a malformed request) carry the file's status line, headers and body,
+//! the backend's page before the frontend's, a server's own 400 passes unchanged, and a reload
+//! picks up an edited file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::time::Duration;
 use switchyard_tests::{
-    free_port, get, raw_exchange, wait_until, Backend, ProxyProcess, TEST_DEFAULTS,
+    free_port, get, raw_exchange, wait_until, Backend, ProxyProcess, RawBackend, TEST_DEFAULTS,
 };
 
 const PAGE_503: &str = "HTTP/1.0 503 Sorry, Down\r\nCache-Control: no-cache\r\n\
@@ -16,18 +17,26 @@ const PAGE_403: &str =
     "HTTP/1.0 403 Go Away\r\nX-Custom: denied\r\nContent-Type: text/plain\r\n\r\n\
                         Not for you.\n";
 const PAGE_408: &str = "HTTP/1.0 408 Too Slow\r\nX-Custom: slow\r\n\r\nHurry up.\n";
+const PAGE_400: &str = "HTTP/1.0 400 Bad Manners\r\nConnection: close\r\n\r\nSpeak HTTP.\n";
 
-/// A proxy whose `defaults` has the 403 and 408 pages, whose backend `down` (every server
+/// A proxy whose `defaults` has the 400, 403 and 408 pages, whose backend `down` (every server
 /// disabled, for `/down`) has the 503 page, and whose frontend denies `/admin`.
 fn proxy_with_error_files(dir: &Path, ok: &Backend) -> (ProxyProcess, String) {
-    for (name, page) in [("403", PAGE_403), ("408", PAGE_408), ("503", PAGE_503)] {
+    let pages = [
+        ("400", PAGE_400),
+        ("403", PAGE_403),
+        ("408", PAGE_408),
+        ("503", PAGE_503),
+    ];
+    for (name, page) in pages {
         std::fs::write(dir.join(format!("{name}.http")), page).unwrap();
     }
     let port = free_port();
     let dir = dir.display();
     let config = format!(
         "{TEST_DEFAULTS}    timeout http-request 300ms\n\
-         \x20   errorfile 403 {dir}/403.http\n    errorfile 408 {dir}/408.http\n\n\
+         \x20   errorfile 400 {dir}/400.http\n    errorfile 403 {dir}/403.http\n\
+         \x20   errorfile 408 {dir}/408.http\n\n\
          frontend fe\n    bind 127.0.0.1:{port}\n\
          \x20   http-request deny if {{ path_beg /admin }}\n\
          \x20   use_backend down if {{ path_beg /down }}\n    default_backend healthy\n\n\
@@ -115,4 +124,42 @@ fn a_reload_serves_the_edited_error_file() {
         "the edited page is not served:\n{}",
         proxy.stderr()
     );
+}
+
+#[test]
+fn a_malformed_request_gets_the_errorfile_400_instead_of_the_bare_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Backend::start("ok");
+    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
+    let answer = raw_exchange(
+        proxy.addr(),
+        b"THIS IS NOT HTTP\r\n\r\n",
+        Duration::from_secs(3),
+    );
+    assert_eq!(
+        answer,
+        "HTTP/1.1 400 Bad Manners\r\nConnection: close\r\n\r\nSpeak HTTP.\n"
+    );
+    assert_eq!(get(&proxy.url("/")).server(), Some("ok"));
+}
+
+#[test]
+fn a_servers_own_400_passes_unchanged_on_a_kept_alive_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let refusing =
+        RawBackend::start(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 7\r\n\r\nserver!");
+    let port = free_port();
+    std::fs::write(dir.path().join("400.http"), PAGE_400).unwrap();
+    let config = format!(
+        "{TEST_DEFAULTS}    errorfile 400 {}/400.http\n\nfrontend fe\n    bind 127.0.0.1:{port}\n\
+         \x20   default_backend refusing\n\nbackend refusing\n{}",
+        dir.path().display(),
+        refusing.server_line("refusing")
+    );
+    let proxy = ProxyProcess::start(&config, port);
+    let request = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+    let twice = [&request[..], &request[..]].concat();
+    let answer = raw_exchange(proxy.addr(), &twice, Duration::from_secs(2));
+    assert_eq!(answer.matches("\r\n\r\nserver!").count(), 2, "{answer}");
+    assert!(!answer.contains("Speak HTTP"), "{answer}");
 }

@@ -14,9 +14,13 @@
 //! The phase moves to "busy" when hyper hands a request to the service and back to "idle" when
 //! the response body is dropped (that is, sent); see [`Activity`].
 //!
+//! hyper answers a malformed request head with its own bare 400, written below it; with an
+//! `errorfile 400`, the socket wrapper writes that page in its place.
+//!
 //! The bytes of the request head being received are kept (up to [`MAX_CAPTURE`]) so that a
 //! malformed request can be shown by `show errors`; body bytes are not copied.
 
+use super::super::proxy::ErrorPages;
 use bytes::Bytes;
 use std::future::Future;
 use std::io;
@@ -43,19 +47,20 @@ pub(crate) struct ClientTimeouts {
     /// What is written when `request` elapses: the 408 page (the `errorfile 408` one if any),
     /// or nothing (an empty `errorfile 408`).
     pub(crate) request_timeout_page: Bytes,
+    /// The `errorfile 400` page, written instead of hyper's bare 400 to a malformed request.
+    pub(crate) bad_request_page: Option<Bytes>,
 }
 
 impl ClientTimeouts {
-    /// The timeouts of a frontend, with the page sent when a request head is late.
-    pub(crate) fn of(
-        timeouts: &crate::model::Timeouts,
-        request_timeout_page: Bytes,
-    ) -> ClientTimeouts {
+    /// The timeouts of a frontend, with the pages sent when a request head is late or
+    /// malformed.
+    pub(crate) fn of(timeouts: &crate::model::Timeouts, pages: &ErrorPages) -> ClientTimeouts {
         ClientTimeouts {
             request: timeouts.http_request,
             keep_alive: timeouts.http_keep_alive,
             client: timeouts.client,
-            request_timeout_page,
+            request_timeout_page: pages.request_timeout_bytes(),
+            bad_request_page: pages.bad_request_bytes(),
         }
     }
 }
@@ -199,6 +204,8 @@ pub(crate) struct TimedIo<T> {
     write_timer: Option<Pin<Box<Sleep>>>,
     /// Bytes of the 408 page already written, once the request timeout elapsed.
     answered: Option<usize>,
+    /// Bytes of the `errorfile 400` page already written, once hyper began its own 400.
+    replaced_400: Option<usize>,
 }
 
 impl<T> TimedIo<T> {
@@ -210,6 +217,7 @@ impl<T> TimedIo<T> {
             read_timer: Box::pin(tokio::time::sleep(Duration::ZERO)),
             write_timer: None,
             answered: None,
+            replaced_400: None,
         }
     }
 
@@ -248,6 +256,43 @@ impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
                 return Poll::Ready(Ok(()));
             }
             self.answered = Some(written + n);
+        }
+    }
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
+    /// The `errorfile 400` page when `data` is hyper's answer to a malformed request, or when
+    /// that answer is being replaced. hyper's answer is a 400 written while a request head is
+    /// being received: any response to a request is written after hyper handed it over (busy),
+    /// and the end of one is flushed before the next head is read (waiting).
+    fn bad_request_replacing(&self, data: &[u8]) -> Option<Bytes> {
+        let page = self.timeouts.bad_request_page.as_ref()?;
+        let hypers_400 = || {
+            matches!(self.activity.phase(), Phase::Head { .. })
+                && data.starts_with(b"HTTP/1.1 400 ")
+        };
+        (self.replaced_400.is_some() || hypers_400()).then(|| page.clone())
+    }
+
+    /// Writes `page` in place of hyper's `len` bytes; everything hyper writes after it is
+    /// dropped (hyper closes the connection after a 400).
+    fn poll_write_400(
+        &mut self,
+        cx: &mut Context<'_>,
+        page: &[u8],
+        len: usize,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let written = self.replaced_400.unwrap_or(0);
+            let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {
+                self.replaced_400 = Some(written);
+                return Poll::Ready(Ok(len));
+            };
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, rest))?;
+            if n == 0 {
+                return Poll::Ready(Ok(0));
+            }
+            self.replaced_400 = Some(written + n);
         }
     }
 }
@@ -315,6 +360,9 @@ impl<T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TimedIo<T> {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if let Some(page) = this.bad_request_replacing(data) {
+            return this.poll_write_400(cx, &page, data.len());
+        }
         match Pin::new(&mut this.inner).poll_write(cx, data) {
             Poll::Pending => {
                 let Some(limit) = this.timeouts.client else {

@@ -30,7 +30,7 @@ struct CompiledAnswer {
     reason: Option<ReasonPhrase>,
     headers: HeaderMap,
     body: Bytes,
-    /// The whole response as written on the connection, for the 408 sent below hyper.
+    /// The whole response as written on the connection, for the 408 and 400 sent below hyper.
     raw: Bytes,
 }
 
@@ -50,6 +50,14 @@ impl ErrorPages {
     fn page(&self, status: StatusCode) -> Option<&Page> {
         let code = status.as_u16();
         self.pages.iter().find(|(c, _)| *c == code).map(|(_, p)| p)
+    }
+
+    /// The `errorfile 400` page as written on the connection, if there is one: it replaces
+    /// hyper's bare 400 to a malformed request.
+    pub(crate) fn bad_request_bytes(&self) -> Option<Bytes> {
+        self.page(StatusCode::BAD_REQUEST)
+            .and_then(|page| page.answer.as_ref())
+            .map(|answer| answer.raw.clone())
     }
 
     /// The bytes written when `timeout http-request` elapses: the `errorfile 408` page as is,

@@ -112,7 +112,7 @@ impl FrontendPlan {
                 .transpose()?,
             runtime,
             backends,
-            timeouts: ClientTimeouts::of(&frontend.timeouts, error_pages.request_timeout_bytes()),
+            timeouts: ClientTimeouts::of(&frontend.timeouts, &error_pages),
             error_pages,
         })
     }

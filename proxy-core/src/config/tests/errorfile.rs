@@ -43,22 +43,6 @@ fn errorfiles_in_defaults_are_inherited_and_a_proxy_line_replaces_its_code() {
 }
 
 #[test]
-fn errorfile_400_is_accepted_with_a_warning_saying_what_it_does_not_cover() {
-    let bad_request = page("HTTP/1.0 400 Bad request\r\n\r\nbad\n");
-    let text = proxies(
-        &format!("  errorfile 400 {}", bad_request.path().display()),
-        "",
-    );
-    assert_eq!(
-        warnings_of(&text),
-        [
-            "t.cfg:8: 'errorfile 400' is not used for malformed requests: hyper's HTTP/1 parser \
-          refuses them with its own bare 400 (it is used for requests the proxy cannot forward)"
-        ]
-    );
-}
-
-#[test]
 fn unreadable_invalid_or_unknown_code_errorfiles_are_refused_with_file_and_line() {
     let html = page("<html>sorry</html>\n");
     let good = page(PAGE_503);

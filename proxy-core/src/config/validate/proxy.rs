@@ -142,13 +142,6 @@ fn apply_errorfile(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
     let Some(file) = ctx.check(span, "errorfile", ErrorFile::load(code, Path::new(path))) else {
         return;
     };
-    if code == 400 {
-        ctx.warn(
-            span,
-            "'errorfile 400' is not used for malformed requests: hyper's HTTP/1 parser refuses \
-             them with its own bare 400 (it is used for requests the proxy cannot forward)",
-        );
-    }
     draft.http.error_files.retain(|known| known.code != code);
     draft.http.error_files.push(file);
 }
