@@ -161,7 +161,7 @@ where
         };
         let failure = match outcome {
             Ok(sent) => {
-                let (mut response, connect_time) = (sent.response, sent.connect_time);
+                let (response, connect_time) = (sent.response, sent.connect_time);
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
                 super::metrics::server_response(backend.shared_name(), &server.name, status);
@@ -179,9 +179,8 @@ where
                         connect: connect_time,
                         response: response_time,
                     };
-                    if status == 101 {
+                    if let Some(server) = sent.upgraded {
                         if let Some(client) = parts.extensions.remove::<OnUpgrade>() {
-                            let server = hyper::upgrade::on(&mut response);
                             let idle = timeouts.tunnel.or(timeouts.server);
                             tunnel::spawn(client, server, idle, target, (slot, times));
                             return Ok(response.map(|_| box_body(Empty::new())));

@@ -4,7 +4,7 @@
 //! field it names, plus `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`
 //! and `Upgrade`. Each side's framing is then chosen by hyper for its own connection.
 
-use http::header::{HeaderMap, CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
+use http::header::{HeaderMap, HeaderName, CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
 
 /// The connection-specific fields removed in both directions, besides those `Connection` names.
 const HOP_BY_HOP: [&str; 2] = ["keep-alive", "proxy-connection"];
@@ -28,6 +28,17 @@ pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap) {
     for name in HOP_BY_HOP {
         headers.remove(name);
     }
+}
+
+/// Whether a comma-separated list in the `name` fields of `headers` has `token` (compared
+/// without case), e.g. `close` in `Connection: keep-alive, close`.
+pub(crate) fn lists_token(headers: &HeaderMap, name: &HeaderName, token: &[u8]) -> bool {
+    headers.get_all(name).iter().any(|value| {
+        value
+            .as_bytes()
+            .split(|&b| b == b',')
+            .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
+    })
 }
 
 #[cfg(test)]
@@ -61,5 +72,15 @@ mod tests {
         strip_hop_by_hop(&mut headers);
         assert_eq!(headers.len(), 1);
         assert_eq!(headers["x-kept"], "yes");
+    }
+
+    #[test]
+    fn a_token_is_found_in_any_line_of_a_list_whatever_its_case() {
+        let mut headers = HeaderMap::new();
+        headers.append(CONNECTION, HeaderValue::from_static("keep-alive"));
+        headers.append(CONNECTION, HeaderValue::from_static("x-a , Close"));
+        assert!(lists_token(&headers, &CONNECTION, b"close"));
+        assert!(!lists_token(&headers, &CONNECTION, b"upgrade"));
+        assert!(!lists_token(&headers, &TE, b"close"));
     }
 }

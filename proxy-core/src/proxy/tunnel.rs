@@ -8,7 +8,8 @@
 //! the bytes counted in `bin`/`bout`, for the whole life of the tunnel.
 
 use super::counted::{Direction, Target};
-use super::headers::strip_hop_by_hop;
+use super::headers::{lists_token, strip_hop_by_hop};
+use super::upstream::Upgraded;
 use http::header::{HeaderMap, HeaderValue, CONNECTION, UPGRADE};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
@@ -24,13 +25,9 @@ use tokio::time::Instant;
 /// The protocol a request or a `101` response asks to switch to: its `Upgrade` header when its
 /// `Connection` header lists `upgrade`.
 pub(crate) fn protocol(headers: &HeaderMap) -> Option<HeaderValue> {
-    let asks = headers.get_all(CONNECTION).iter().any(|value| {
-        value
-            .as_bytes()
-            .split(|&b| b == b',')
-            .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"upgrade"))
-    });
-    asks.then(|| headers.get(UPGRADE).cloned()).flatten()
+    lists_token(headers, &CONNECTION, b"upgrade")
+        .then(|| headers.get(UPGRADE).cloned())
+        .flatten()
 }
 
 /// Removes the connection-specific fields (see [`strip_hop_by_hop`]) but the two of an
@@ -49,14 +46,14 @@ pub(crate) fn strip_keeping_upgrade(headers: &mut HeaderMap) {
 /// longest time nothing may move either way.
 pub(crate) fn spawn<H: Send + 'static>(
     client: OnUpgrade,
-    server: OnUpgrade,
+    server: Upgraded,
     idle: Option<Duration>,
     target: Target,
     hold: H,
 ) {
     tokio::spawn(async move {
-        let (client, server) = match tokio::try_join!(client, server) {
-            Ok(both) => both,
+        let client = match client.await {
+            Ok(client) => client,
             Err(error) => {
                 tracing::debug!(%error, "upgrade did not complete");
                 return;
@@ -75,7 +72,7 @@ pub(crate) fn spawn<H: Send + 'static>(
             watch: watch(Direction::ToServer),
         };
         let mut server = Watched {
-            inner: TokioIo::new(server),
+            inner: server,
             watch: watch(Direction::ToClient),
         };
         let copying = tokio::io::copy_bidirectional(&mut client, &mut server);

@@ -295,15 +295,18 @@ impl ServerState {
             AdminState::Drain if self.is_up() => return "DRAIN".to_string(),
             _ => {}
         }
-        let word = if self.is_up() { "UP" } else { "DOWN" };
         if !self.checks_enabled() {
-            return if self.is_up() {
-                "no check".to_string()
-            } else {
-                word.to_string()
-            };
+            let word = if self.is_up() { "no check" } else { "DOWN" };
+            return word.to_string();
         }
-        match self.lock_check().progress {
+        let info = self.lock_check();
+        let up = match info.progress {
+            Some(_) => self.is_up(),
+            // A change the checker has recorded but not yet applied to the server's state.
+            None => info.down_since.is_none(),
+        };
+        let word = if up { "UP" } else { "DOWN" };
+        match info.progress {
             Some((seen, of)) => format!("{word} {seen}/{of}"),
             None => word.to_string(),
         }

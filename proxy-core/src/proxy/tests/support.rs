@@ -93,6 +93,34 @@ pub(super) async fn raw_backend(raw: &'static [u8]) -> SocketAddr {
     addr
 }
 
+/// A server that, on each connection, answers one request with each of `answers` in turn, then
+/// reads one more request and closes without answering it; with the number of connections.
+pub(super) async fn scripted_backend(
+    answers: &'static [&'static [u8]],
+) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                for answer in answers {
+                    let _ = stream.read(&mut buf).await;
+                    let _ = stream.write_all(answer).await;
+                }
+                let _ = stream.read(&mut buf).await;
+            });
+        }
+    });
+    (addr, accepted)
+}
+
 /// A port nothing listens on: tcpmux's, privileged and unused. (A port bound to 0 and then
 /// closed could be handed to another test's socket before it is used.)
 pub(super) fn closed_port() -> SocketAddr {

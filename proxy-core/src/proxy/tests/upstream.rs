@@ -1,5 +1,5 @@
-//! Upstream connection reuse: kept between requests, replaced when the server closed it, never
-//! kept when the connection mode closes it.
+//! Upstream connections: kept between requests, replaced when the server closed it, never kept
+//! when the connection mode closes it; and the ways a server's response can be delimited.
 
 use super::support::*;
 use crate::model::ConnMode;
@@ -65,4 +65,76 @@ async fn a_server_added_at_run_time_reuses_its_connections_too() {
         assert_eq!(get(proxy.addr, "/").await, (200, "ok".to_owned()));
     }
     assert_eq!(accepted.load(Ordering::Relaxed), 1);
+}
+
+#[tokio::test]
+async fn a_request_meeting_a_connection_the_server_just_closed_is_sent_again_on_a_new_one() {
+    // Each connection answers one request, then closes as the next one arrives.
+    let (addr, accepted) =
+        scripted_backend(&[b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"]).await;
+    let mut config = config(vec![server("a", addr)]);
+    config.backends[0].retries = 0;
+    let proxy = start(config).await;
+    for _ in 0..3 {
+        assert_eq!(get(proxy.addr, "/").await, (200, "ok".to_owned()));
+    }
+    assert_eq!(accepted.load(Ordering::Relaxed), 3);
+}
+
+#[tokio::test]
+async fn chunked_and_close_delimited_bodies_reach_the_client_whole() {
+    let chunked = raw_backend(
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n4;x=y\r\ndefg\r\n0\r\n\r\n",
+    )
+    .await;
+    let proxy = start(config(vec![server("a", chunked)])).await;
+    assert_eq!(get(proxy.addr, "/").await, (200, "abcdefg".to_owned()));
+
+    let until_close = raw_backend(b"HTTP/1.0 200 OK\r\n\r\nuntil the end").await;
+    let proxy = start(config(vec![server("a", until_close)])).await;
+    assert_eq!(
+        get(proxy.addr, "/").await,
+        (200, "until the end".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_body_cut_short_by_the_server_is_not_passed_off_as_complete() {
+    let short = raw_backend(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort").await;
+    let proxy = start(config(vec![server("a", short)])).await;
+    let answer = raw_exchange(proxy.addr, b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    // The client connection is cut: at most the 5 bytes that came, never a whole response.
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    assert!(body.len() < 10, "{answer}");
+}
+
+#[tokio::test]
+async fn a_server_answering_before_the_request_body_is_in_is_heard() {
+    // Reads the head only, refuses the body and closes.
+    let refusing = raw_backend(
+        b"HTTP/1.1 413 Payload Too Large\r\ncontent-length: 3\r\nconnection: close\r\n\r\nbig",
+    )
+    .await;
+    let proxy = start(config(vec![server("a", refusing)])).await;
+    let mut request =
+        b"POST /upload HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 300000\r\n\r\n"
+            .to_vec();
+    request.extend(std::iter::repeat_n(b'x', 300_000));
+    let answer = raw_exchange(proxy.addr, &request).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.ends_with("big"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_response_to_head_ends_with_its_head() {
+    let (addr, accepted) = counting_backend(ok).await;
+    let proxy = start(config(vec![server("a", addr)])).await;
+    let head = Request::head("/").body(Default::default()).unwrap();
+    assert_eq!(send(proxy.addr, head).await, (200, String::new()));
+    assert_eq!(get(proxy.addr, "/").await, (200, "ok".to_owned()));
+    assert_eq!(
+        accepted.load(Ordering::Relaxed),
+        1,
+        "the connection was reused after HEAD"
+    );
 }

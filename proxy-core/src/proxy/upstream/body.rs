@@ -1,82 +1,144 @@
-//! The body of a server's response, giving its connection back to the pool once it has ended.
+//! The body of a server's response, read from its connection as the client takes it. Once it
+//! has ended (and the request has been sent whole) the connection goes back to its server's
+//! pool; dropped earlier, the connection is closed.
 
-use super::pool::{Idle, Sender, ServerPool};
+use super::conn::Conn;
+use super::decode::{Decoded, Decoder};
+use super::head::BodyKind;
+use super::pool::ServerPool;
+use super::upload::Upload;
+use super::UpstreamError;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
-use hyper::body::Incoming;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use tokio::time::Instant;
+use std::task::{ready, Context, Poll};
 
-/// A connection to give back to its server's pool.
+/// Where a connection goes back to once its response has ended.
 pub(super) struct Release {
     pub(super) pool: Arc<ServerPool>,
-    pub(super) sender: Sender,
     pub(super) addr: SocketAddr,
 }
 
-impl Release {
-    fn give_back(self) {
-        self.pool.put(Idle {
-            sender: self.sender,
-            addr: self.addr,
-            since: Instant::now(),
-        });
-    }
-}
-
-/// A server's response body. When it has been read to its end the connection is idle again and
-/// goes back to the pool; dropped earlier, the connection is closed.
+/// A server's response body.
 pub(crate) struct PooledBody {
-    inner: Incoming,
+    /// `None` once the body has ended or failed.
+    conn: Option<Conn>,
+    decoder: Decoder,
+    /// The rest of the request, still being sent.
+    upload: Option<Upload>,
+    /// `None` when the connection must not be reused.
     release: Option<Release>,
 }
 
 impl PooledBody {
-    pub(super) fn new(inner: Incoming, release: Option<Release>) -> PooledBody {
-        let mut body = PooledBody { inner, release };
+    pub(super) fn new(
+        conn: Conn,
+        kind: BodyKind,
+        upload: Option<Upload>,
+        release: Option<Release>,
+    ) -> PooledBody {
+        let mut body = PooledBody {
+            conn: Some(conn),
+            decoder: Decoder::new(kind),
+            upload,
+            release,
+        };
         body.release_if_ended();
         body
     }
 
-    fn release_if_ended(&mut self) {
-        if self.inner.is_end_stream() {
-            if let Some(release) = self.release.take() {
-                release.give_back();
-            }
+    /// A body with nothing in it and no connection.
+    pub(super) fn empty() -> PooledBody {
+        PooledBody {
+            conn: None,
+            decoder: Decoder::new(BodyKind::Empty),
+            upload: None,
+            release: None,
         }
+    }
+
+    /// Gives the connection back once the response has ended, if the request is out too
+    /// (closes it otherwise).
+    fn release_if_ended(&mut self) {
+        if !self.decoder.is_done() {
+            return;
+        }
+        let conn = self.conn.take();
+        let sent = self.upload.take().map_or(true, |upload| upload.is_done());
+        if let (Some(conn), Some(release), true) = (conn, self.release.take(), sent) {
+            release.pool.put(conn, release.addr);
+        }
+    }
+
+    /// Ends the body with `error`, closing the connection.
+    fn fail(&mut self, error: UpstreamError) -> Poll<Option<Result<Frame<Bytes>, UpstreamError>>> {
+        self.conn = None;
+        self.release = None;
+        Poll::Ready(Some(Err(error)))
     }
 }
 
 impl Body for PooledBody {
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = UpstreamError;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        match &polled {
-            Poll::Ready(None) => {
-                if let Some(release) = self.release.take() {
-                    release.give_back();
+    ) -> Poll<Option<Result<Frame<Bytes>, UpstreamError>>> {
+        let this = self.get_mut();
+        loop {
+            let Some(conn) = this.conn.as_mut() else {
+                return Poll::Ready(None);
+            };
+            if let Some(upload) = this.upload.as_mut() {
+                match upload.poll_send(&mut conn.stream, cx) {
+                    Poll::Ready(Ok(())) => this.upload = None,
+                    Poll::Ready(Err(_)) => {
+                        // The server stopped reading the request: this connection ends here.
+                        this.upload = None;
+                        this.release = None;
+                    }
+                    Poll::Pending => {}
                 }
             }
-            Poll::Ready(Some(Ok(_))) => self.release_if_ended(),
-            Poll::Ready(Some(Err(_))) => self.release = None,
-            Poll::Pending => {}
+            let frame = match this.decoder.decode(&mut conn.read) {
+                Ok(Decoded::Data(data)) => Frame::data(data),
+                Ok(Decoded::Trailers(trailers)) => Frame::trailers(trailers),
+                Ok(Decoded::End) => {
+                    this.release_if_ended();
+                    return Poll::Ready(None);
+                }
+                Ok(Decoded::NeedMore) => {
+                    match ready!(conn.poll_fill(cx)) {
+                        Ok(0) => {
+                            if let Err(error) = this.decoder.closed() {
+                                return this.fail(error);
+                            }
+                            this.release = None;
+                        }
+                        Ok(_) => {}
+                        Err(error) => return this.fail(UpstreamError::Broken(error)),
+                    }
+                    continue;
+                }
+                Err(error) => return this.fail(error),
+            };
+            this.release_if_ended();
+            return Poll::Ready(Some(Ok(frame)));
         }
-        polled
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.decoder.is_done()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        match self.decoder.remaining() {
+            Some(left) => SizeHint::with_exact(left),
+            None => SizeHint::default(),
+        }
     }
 }

@@ -1,16 +1,19 @@
-//! One backend's upstream connections: the idle ones of each server, and opening new ones with
-//! `timeout connect` and `TCP_NODELAY`. HAProxy keeps idle server connections the same way
-//! (its `pool-max-conn`/`pool-purge-delay` tuning is fixed here).
+//! One backend's upstream connections: the idle ones of each server, opening new ones with
+//! `timeout connect` and `TCP_NODELAY`, and sending a request on one of them. HAProxy keeps idle
+//! server connections the same way (its `pool-max-conn`/`pool-purge-delay` tuning is fixed here).
 
 use super::body::Release;
+use super::conn::{Conn, Upgraded};
+use super::exchange::{exchange, Answer};
+use super::head::{asks_upgrade, encode_request};
+use super::upload::Upload;
 use super::{PooledBody, UpstreamError};
 use crate::proxy::ProxyBody;
 use crate::runtime::ServerState;
 use arc_swap::ArcSwap;
-use http::header::CONNECTION;
-use http::{HeaderMap, Request, Response};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_util::rt::TokioIo;
+use bytes::BytesMut;
+use http::{Method, Request, Response};
+use http_body::Body;
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
@@ -24,14 +27,11 @@ const MAX_IDLE_PER_SERVER: usize = 1024;
 /// The longest an idle connection is kept (less when `timeout server` is shorter).
 const MAX_IDLE_TIME: Duration = Duration::from_secs(10);
 
-/// The sending half of one upstream connection.
-pub(super) type Sender = SendRequest<ProxyBody>;
-
-/// An idle connection: its sender, where it goes and since when it is idle.
-pub(super) struct Idle {
-    pub(super) sender: Sender,
-    pub(super) addr: SocketAddr,
-    pub(super) since: Instant,
+/// An idle connection: where it goes and since when it is idle.
+struct Idle {
+    conn: Conn,
+    addr: SocketAddr,
+    since: Instant,
 }
 
 /// The idle connections of one server, most recently used at the back.
@@ -41,19 +41,23 @@ pub(super) struct ServerPool {
 }
 
 impl ServerPool {
-    /// The most recently used idle connection to `addr` that is not too old.
-    fn take(&self, addr: SocketAddr) -> Option<Idle> {
+    /// The most recently used idle connection to `addr` that is not too old and still open.
+    fn take(&self, addr: SocketAddr) -> Option<Conn> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(connection) = idle.pop_back() {
-            if connection.addr == addr && connection.since.elapsed() < self.idle_time {
-                return Some(connection);
+            let fresh = connection.since.elapsed() < self.idle_time;
+            if connection.addr == addr && fresh && connection.conn.is_usable() {
+                return Some(connection.conn);
             }
         }
         None
     }
 
-    /// Keeps `connection` for the next request, dropping the ones idle for too long.
-    pub(super) fn put(&self, connection: Idle) {
+    /// Keeps `conn` for the next request to `addr`, dropping the ones idle for too long.
+    pub(super) fn put(&self, conn: Conn, addr: SocketAddr) {
+        let Some(conn) = conn.into_idle() else {
+            return; // the server sent more than its response: not trusted again
+        };
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while idle
             .front()
@@ -62,16 +66,18 @@ impl ServerPool {
             idle.pop_front();
         }
         if idle.len() < MAX_IDLE_PER_SERVER {
-            idle.push_back(connection);
+            let since = Instant::now();
+            idle.push_back(Idle { conn, addr, since });
         }
     }
 }
 
-/// A server's response head, and how long connecting took (zero on a reused connection:
-/// HAProxy's `ctime`).
+/// A server's response head, how long connecting took (zero on a reused connection:
+/// HAProxy's `ctime`), and after a `101` the connection, now carrying the other protocol.
 pub(crate) struct Sent {
     pub(crate) response: Response<PooledBody>,
     pub(crate) connect_time: Duration,
+    pub(crate) upgraded: Option<Upgraded>,
 }
 
 /// Why [`Upstream::send`] failed, with the request when it never left (no connection could be
@@ -151,59 +157,63 @@ impl Upstream {
         })
     }
 
-    /// Sends `request` to `server` on an idle connection, or a new one when none is left (or
-    /// the idle ones turn out closed by the server). The connection goes back to the pool once
-    /// the response body has ended, unless `reuse` is false or the server asked to close.
+    /// Sends `request` to `server` on an idle connection, or a new one when none is left. When
+    /// a reused connection turns out closed by the server before any response (it may close
+    /// an idle connection at any time), a request without a body is sent again on another.
+    /// The connection goes back to the pool once the response has ended, unless `reuse` is
+    /// false or either side asked to close.
     pub(crate) async fn send(
         &self,
         server: &ServerState,
-        mut request: Request<ProxyBody>,
+        request: Request<ProxyBody>,
         reuse: bool,
     ) -> Result<Sent, SendError> {
         let addr = server.addr();
         let pool = self.pool(server.id.index());
-        while let Some(mut idle) = pool.take(addr) {
-            if idle.sender.ready().await.is_err() {
-                continue;
-            }
-            match idle.sender.try_send_request(request).await {
-                Ok(response) => {
-                    let response = pooled(response, idle.sender, addr, &pool, reuse);
-                    return Ok(Sent {
-                        response,
-                        connect_time: Duration::ZERO,
-                    });
+        let (parts, body) = request.into_parts();
+        let mut head = BytesMut::new();
+        let framing = encode_request(&parts, &body, &mut head);
+        let head = head.freeze();
+        let to_head = parts.method == Method::HEAD;
+        let reuse = reuse && !asks_upgrade(&parts);
+        let replayable = body.is_end_stream();
+        let mut body = Some(body);
+        let answer = loop {
+            let (conn, connect_time, reused) = match pool.take(addr) {
+                Some(conn) => (conn, Duration::ZERO, true),
+                None => {
+                    let connecting = Instant::now();
+                    // Boxed: with pooled connections it is rare, and it would otherwise add its
+                    // size to the state of every request.
+                    match Box::pin(self.connect(addr)).await {
+                        Ok(conn) => (conn, connecting.elapsed(), false),
+                        Err(error) => {
+                            let body = body.unwrap_or_else(|| crate::proxy::full_body(""));
+                            let unsent = Some(Request::from_parts(parts, body));
+                            return Err(SendError { error, unsent });
+                        }
+                    }
                 }
-                // Closed by the server before the request went out: try another connection.
-                Err(mut error) => match error.take_message() {
-                    Some(unsent) => request = unsent,
-                    None => return Err(UpstreamError::Http(error.into_error()).into()),
-                },
-            }
-        }
-        let connecting = Instant::now();
-        // Boxed: with pooled connections it is rare, and it would otherwise add its size to
-        // the state of every request.
-        let mut sender = match Box::pin(self.connect(addr)).await {
-            Ok(sender) => sender,
-            Err(error) => {
-                let unsent = Some(request);
-                return Err(SendError { error, unsent });
+            };
+            let upload = Upload::new(head.clone(), body.take(), framing);
+            match exchange(conn, upload, to_head).await {
+                Ok(answer) => break (answer, connect_time),
+                Err(UpstreamError::Closed) if reused && replayable => {
+                    tracing::debug!(%addr, "idle connection closed by the server: sent again");
+                }
+                Err(error) => return Err(error.into()),
             }
         };
-        let connect_time = connecting.elapsed();
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(UpstreamError::Http)?;
-        Ok(Sent {
-            response: pooled(response, sender, addr, &pool, reuse),
+        let (answer, connect_time) = answer;
+        Ok(respond(
+            answer,
             connect_time,
-        })
+            reuse.then(|| Release { pool, addr }),
+        ))
     }
 
-    /// A new connection to `addr`, its I/O driven by a task of its own.
-    async fn connect(&self, addr: SocketAddr) -> Result<Sender, UpstreamError> {
+    /// A new connection to `addr`.
+    async fn connect(&self, addr: SocketAddr) -> Result<Conn, UpstreamError> {
         let connecting = TcpStream::connect(addr);
         let stream = match self.connect_timeout {
             Some(limit) => tokio::time::timeout(limit, connecting)
@@ -213,44 +223,34 @@ impl Upstream {
         }
         .map_err(UpstreamError::Connect)?;
         stream.set_nodelay(true).map_err(UpstreamError::Connect)?;
-        let (sender, connection) = http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(UpstreamError::Http)?;
-        tokio::spawn(async move {
-            // With upgrades, a `101` hands the connection over to a tunnel instead of ending it.
-            if let Err(error) = connection.with_upgrades().await {
-                tracing::debug!(%error, "upstream connection ended");
-            }
-        });
-        Ok(sender)
+        Ok(Conn::new(stream))
     }
 }
 
-/// The response, its body returning the connection to `pool` once it has ended when reuse is
-/// allowed.
-fn pooled(
-    response: Response<hyper::body::Incoming>,
-    sender: Sender,
-    addr: SocketAddr,
-    pool: &Arc<ServerPool>,
-    reuse: bool,
-) -> Response<PooledBody> {
-    // A connection switched to another protocol (`101`) is never given back.
-    let switched = response.status() == http::StatusCode::SWITCHING_PROTOCOLS;
-    let release = (reuse && !switched && !asks_to_close(response.headers())).then(|| Release {
-        pool: Arc::clone(pool),
-        sender,
-        addr,
-    });
-    response.map(|body| PooledBody::new(body, release))
-}
-
-/// Whether the server's `Connection` header says `close`.
-fn asks_to_close(headers: &HeaderMap) -> bool {
-    headers.get_all(CONNECTION).iter().any(|value| {
-        value
-            .as_bytes()
-            .split(|&b| b == b',')
-            .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"))
-    })
+/// The response of `answer`, its body giving the connection back through `release` once it
+/// has ended; after a `101` the connection goes with it instead.
+fn respond(answer: Answer, connect_time: Duration, release: Option<Release>) -> Sent {
+    let Answer {
+        response,
+        body,
+        keep_alive,
+        conn,
+        upload,
+    } = answer;
+    if response.status() == http::StatusCode::SWITCHING_PROTOCOLS {
+        let upgraded = Some(Upgraded::new(conn));
+        let response = response.map(|()| PooledBody::empty());
+        return Sent {
+            response,
+            connect_time,
+            upgraded,
+        };
+    }
+    let release = release.filter(|_| keep_alive);
+    let response = response.map(|()| PooledBody::new(conn, body, upload, release));
+    Sent {
+        response,
+        connect_time,
+        upgraded: None,
+    }
 }

@@ -1,0 +1,96 @@
+//! One request on one server connection, up to its response head: the request (and its body,
+//! as far as the client has sent it) goes out while the head is awaited, so that a server
+//! answering early (a `413`, a redirect) is heard.
+
+use super::conn::Conn;
+use super::head::{parse_response, BodyKind, Final, Head};
+use super::upload::Upload;
+use super::UpstreamError;
+use http::Response;
+use std::future::poll_fn;
+use std::task::{ready, Context, Poll};
+
+/// A response head, with the connection and what is left to send of the request.
+pub(super) struct Answer {
+    pub(super) response: Response<()>,
+    pub(super) body: BodyKind,
+    /// Whether the connection may carry another request after this response.
+    pub(super) keep_alive: bool,
+    pub(super) conn: Conn,
+    /// The rest of the request body, when the server answered before it was all sent.
+    pub(super) upload: Option<Upload>,
+}
+
+/// Sends `upload` on `conn` and reads the response head. `to_head`: the request is `HEAD`.
+pub(super) async fn exchange(
+    mut conn: Conn,
+    upload: Upload,
+    to_head: bool,
+) -> Result<Answer, UpstreamError> {
+    let mut upload = Some(upload);
+    let mut keep_alive = true;
+    let mut heard = false;
+    let head = poll_fn(|cx| {
+        poll_head(
+            &mut conn,
+            &mut upload,
+            &mut keep_alive,
+            &mut heard,
+            to_head,
+            cx,
+        )
+    })
+    .await?;
+    let upload = upload.filter(|upload| !upload.is_done());
+    Ok(Answer {
+        response: head.response,
+        body: head.body,
+        keep_alive: keep_alive && head.keep_alive,
+        conn,
+        upload,
+    })
+}
+
+/// Pushes the request out and reads until a final response head is complete. A request that
+/// cannot be written any further (the server stopped reading) stops being sent, and the
+/// connection is not reused: the server may still have answered.
+fn poll_head(
+    conn: &mut Conn,
+    upload: &mut Option<Upload>,
+    keep_alive: &mut bool,
+    heard: &mut bool,
+    to_head: bool,
+    cx: &mut Context<'_>,
+) -> Poll<Result<Final, UpstreamError>> {
+    loop {
+        if let Some(sending) = upload {
+            match sending.poll_send(&mut conn.stream, cx) {
+                Poll::Ready(Ok(())) => *upload = None,
+                Poll::Ready(Err(UpstreamError::Broken(error))) => {
+                    tracing::debug!(%error, "request not sent whole");
+                    *upload = None;
+                    *keep_alive = false;
+                }
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Pending => {}
+            }
+        }
+        match parse_response(&mut conn.read, to_head)? {
+            Some(Head::Final(head)) => return Poll::Ready(Ok(head)),
+            Some(Head::Informational) => continue,
+            None => {}
+        }
+        let before = conn.read.len();
+        match ready!(conn.poll_fill(cx)) {
+            Ok(0) if *heard || before > 0 => {
+                return Poll::Ready(Err(UpstreamError::Invalid(
+                    "connection closed inside the response head",
+                )))
+            }
+            Ok(0) => return Poll::Ready(Err(UpstreamError::Closed)),
+            Ok(_) => *heard = true,
+            Err(error) if *heard => return Poll::Ready(Err(UpstreamError::Broken(error))),
+            Err(_) => return Poll::Ready(Err(UpstreamError::Closed)),
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! The heads on the wire: a request head written for a server, and a server's response head
+//! parsed (with httparse) into an `http::Response` and the way its body is delimited
+//! (RFC 9112 §6.3).
+
+use super::UpstreamError;
+use crate::proxy::headers::lists_token;
+use bytes::{BufMut, Bytes, BytesMut};
+use http::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH};
+use http::header::{TRANSFER_ENCODING, UPGRADE};
+use http::request::Parts;
+use http::{Method, Response, StatusCode, Version};
+use http_body::Body;
+
+/// The most header fields a response head may have (HAProxy's `tune.http.maxhdr`, 101).
+const MAX_HEADERS: usize = 101;
+/// The largest response head accepted (HAProxy's default buffer size is 16 KiB).
+const MAX_HEAD: usize = 64 * 1024;
+
+/// How a request body is delimited on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Framing {
+    /// No body.
+    Empty,
+    /// `Content-Length` bytes.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+}
+
+/// Writes the head of `parts` as HTTP/1.1 into `out`, with the framing header its body needs
+/// when the head has none: nothing for an empty body, `Content-Length` when the body knows its
+/// size, else `Transfer-Encoding: chunked`.
+pub(super) fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut) -> Framing {
+    let target = match (parts.uri.path_and_query(), parts.uri.authority()) {
+        (Some(path), _) => path.as_str(),
+        (None, Some(authority)) => authority.as_str(),
+        (None, None) => "/",
+    };
+    let length = content_length(&parts.headers).ok().flatten();
+    out.reserve(64 + target.len() + 32 * parts.headers.len());
+    out.put_slice(parts.method.as_str().as_bytes());
+    out.put_u8(b' ');
+    out.put_slice(target.as_bytes());
+    out.put_slice(b" HTTP/1.1\r\n");
+    for (name, value) in &parts.headers {
+        if name == CONTENT_LENGTH && length.is_none() {
+            continue; // not a valid length: the body's own framing is written instead
+        }
+        put_field(out, name.as_str().as_bytes(), value.as_bytes());
+    }
+    let framing = match length {
+        Some(length) => Framing::Length(length),
+        None if body.is_end_stream() => {
+            if parts.method == Method::POST || parts.method == Method::PUT {
+                put_field(out, b"content-length", b"0");
+            }
+            Framing::Empty
+        }
+        None => match body.size_hint().exact() {
+            Some(length) => {
+                put_field(out, b"content-length", length.to_string().as_bytes());
+                Framing::Length(length)
+            }
+            None => {
+                put_field(out, b"transfer-encoding", b"chunked");
+                Framing::Chunked
+            }
+        },
+    };
+    out.put_slice(b"\r\n");
+    framing
+}
+
+/// Writes one `name: value` field line.
+pub(super) fn put_field(out: &mut BytesMut, name: &[u8], value: &[u8]) {
+    out.put_slice(name);
+    out.put_slice(b": ");
+    out.put_slice(value);
+    out.put_slice(b"\r\n");
+}
+
+/// The `Content-Length` of `headers`: `Ok(None)` without one, an error when its values are not
+/// one and the same number.
+fn content_length(headers: &HeaderMap) -> Result<Option<u64>, UpstreamError> {
+    let mut length = None;
+    for value in headers.get_all(CONTENT_LENGTH) {
+        for item in value.as_bytes().split(|&b| b == b',') {
+            let item = item.trim_ascii();
+            let parsed = (!item.is_empty() && item.iter().all(u8::is_ascii_digit))
+                .then(|| std::str::from_utf8(item).ok()?.parse::<u64>().ok())
+                .flatten()
+                .ok_or(UpstreamError::Invalid("bad content-length"))?;
+            if length.is_some_and(|seen| seen != parsed) {
+                return Err(UpstreamError::Invalid("conflicting content-length"));
+            }
+            length = Some(parsed);
+        }
+    }
+    Ok(length)
+}
+
+/// How a response body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyKind {
+    /// No body: `HEAD`, `204`, `304`, or `Content-Length: 0`.
+    Empty,
+    /// `Content-Length` bytes.
+    Length(u64),
+    /// `Transfer-Encoding` ending in `chunked`.
+    Chunked,
+    /// Everything until the server closes the connection.
+    UntilClose,
+    /// `101 Switching Protocols`: the connection now carries another protocol.
+    Upgrade,
+}
+
+/// A response head read from a server.
+pub(super) enum Head {
+    /// A `1xx` other than `101` (such as `100 Continue`): skipped, the real response follows.
+    Informational,
+    /// The response.
+    Final(Final),
+}
+
+/// A final response head: the response, how its body is delimited, and whether the connection
+/// can be reused after it.
+pub(super) struct Final {
+    pub(super) response: Response<()>,
+    pub(super) body: BodyKind,
+    pub(super) keep_alive: bool,
+}
+
+/// Parses the response head at the start of `buf`, taking it out of `buf`; `Ok(None)` while it
+/// is not complete. `to_head` tells that the request was `HEAD` (its response has no body).
+pub(super) fn parse_response(
+    buf: &mut BytesMut,
+    to_head: bool,
+) -> Result<Option<Head>, UpstreamError> {
+    let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Response::new(&mut fields);
+    let len = match parsed.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+            return Err(UpstreamError::Invalid("response head too large"))
+        }
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(UpstreamError::Invalid("too many header fields"))
+        }
+        Err(_) => return Err(UpstreamError::Invalid("not an HTTP/1 response head")),
+    };
+    let code = parsed.code.unwrap_or_default();
+    let version = if parsed.version == Some(0) {
+        Version::HTTP_10
+    } else {
+        Version::HTTP_11
+    };
+    // Where each piece is in `buf`, so that the values can share the head's bytes once it is
+    // taken out.
+    let base = buf.as_ptr() as usize;
+    let at = |piece: &[u8]| {
+        let start = piece.as_ptr() as usize - base;
+        (start, start + piece.len())
+    };
+    let reason = parsed.reason.map(|reason| at(reason.as_bytes()));
+    let mut ranges = [((0, 0), (0, 0)); MAX_HEADERS];
+    let count = parsed.headers.len();
+    for (range, field) in ranges.iter_mut().zip(parsed.headers.iter()) {
+        *range = (at(field.name.as_bytes()), at(field.value));
+    }
+    let head = buf.split_to(len).freeze();
+    if (100..200).contains(&code) && code != 101 {
+        return Ok(Some(Head::Informational));
+    }
+    let status = StatusCode::from_u16(code).map_err(|_| UpstreamError::Invalid("status code"))?;
+    let mut headers = HeaderMap::with_capacity(count);
+    for &((name_start, name_end), (value_start, value_end)) in &ranges[..count] {
+        let name = HeaderName::from_bytes(&head[name_start..name_end])
+            .map_err(|_| UpstreamError::Invalid("header field name"))?;
+        let value = HeaderValue::from_maybe_shared(head.slice(value_start..value_end))
+            .map_err(|_| UpstreamError::Invalid("header field value"))?;
+        headers.append(name, value);
+    }
+    let (body, keep_alive) = body_kind(status, version, &headers, to_head)?;
+    let mut response = Response::new(());
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    if let Some(reason) = reason.map(|(start, end)| head.slice(start..end)) {
+        let canonical = status.canonical_reason().map(str::as_bytes);
+        if !reason.is_empty() && canonical != Some(&reason[..]) {
+            if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(Bytes::clone(&reason)) {
+                response.extensions_mut().insert(reason);
+            }
+        }
+    }
+    *response.headers_mut() = headers;
+    Ok(Some(Head::Final(Final {
+        response,
+        body,
+        keep_alive,
+    })))
+}
+
+/// How the body of a response with this head is delimited, and whether the connection stays
+/// open after it (RFC 9112 §6.3 and §9.3).
+fn body_kind(
+    status: StatusCode,
+    version: Version,
+    headers: &HeaderMap,
+    to_head: bool,
+) -> Result<(BodyKind, bool), UpstreamError> {
+    if status == StatusCode::SWITCHING_PROTOCOLS {
+        return Ok((BodyKind::Upgrade, false));
+    }
+    let keep_alive = if version == Version::HTTP_10 {
+        lists_token(headers, &CONNECTION, b"keep-alive")
+    } else {
+        !lists_token(headers, &CONNECTION, b"close")
+    };
+    if to_head || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
+        return Ok((BodyKind::Empty, keep_alive));
+    }
+    if headers.contains_key(TRANSFER_ENCODING) {
+        let chunked = headers
+            .get_all(TRANSFER_ENCODING)
+            .iter()
+            .next_back()
+            .and_then(|value| value.as_bytes().rsplit(|&b| b == b',').next())
+            .is_some_and(|last| last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
+        // With a Content-Length as well, the message was made to be read two ways: the
+        // connection is not trusted with another request.
+        let trusted = keep_alive && chunked && !headers.contains_key(CONTENT_LENGTH);
+        let kind = if chunked {
+            BodyKind::Chunked
+        } else {
+            BodyKind::UntilClose
+        };
+        return Ok((kind, trusted));
+    }
+    match content_length(headers)? {
+        Some(0) => Ok((BodyKind::Empty, keep_alive)),
+        Some(length) => Ok((BodyKind::Length(length), keep_alive)),
+        None => Ok((BodyKind::UntilClose, false)),
+    }
+}
+
+/// Whether a request asks for another protocol (its connection is then not reused).
+pub(super) fn asks_upgrade(parts: &Parts) -> bool {
+    parts.headers.contains_key(UPGRADE)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use http_body_util::{Empty, Full, StreamBody};
+
+    fn parse(text: &str) -> Result<Option<Head>, UpstreamError> {
+        parse_response(&mut BytesMut::from(text), false)
+    }
+
+    fn final_head(text: &str) -> (Response<()>, BodyKind, bool) {
+        match parse(text).unwrap().unwrap() {
+            Head::Final(head) => (head.response, head.body, head.keep_alive),
+            Head::Informational => panic!("informational"),
+        }
+    }
+
+    #[test]
+    fn a_request_head_is_origin_form_with_its_fields() {
+        let (parts, ()) = http::Request::get("http://h.example/a?b=1")
+            .header("host", "h.example")
+            .header("x-one", "1")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let mut out = BytesMut::new();
+        let framing = encode_request(&parts, &Empty::<Bytes>::new(), &mut out);
+        assert_eq!(framing, Framing::Empty);
+        assert_eq!(
+            &out[..],
+            b"GET /a?b=1 HTTP/1.1\r\nhost: h.example\r\nx-one: 1\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn a_request_body_gets_a_length_when_known_else_chunks() {
+        let (parts, ()) = http::Request::post("/").body(()).unwrap().into_parts();
+        let mut out = BytesMut::new();
+        let known = Full::new(Bytes::from_static(b"abc"));
+        assert_eq!(encode_request(&parts, &known, &mut out), Framing::Length(3));
+        assert!(out.ends_with(b"content-length: 3\r\n\r\n"));
+        out.clear();
+        let stream = StreamBody::new(futures_util::stream::empty::<
+            Result<http_body::Frame<Bytes>, std::io::Error>,
+        >());
+        assert_eq!(encode_request(&parts, &stream, &mut out), Framing::Chunked);
+        assert!(out.ends_with(b"transfer-encoding: chunked\r\n\r\n"));
+    }
+
+    #[test]
+    fn a_response_head_keeps_its_fields_and_tells_its_body() {
+        let (response, body, keep_alive) =
+            final_head("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-a"], "b");
+        assert_eq!(body, BodyKind::Length(5));
+        assert!(keep_alive);
+        let (_, body, keep_alive) = final_head("HTTP/1.0 200 OK\r\n\r\n");
+        assert_eq!((body, keep_alive), (BodyKind::UntilClose, false));
+        let (_, body, keep_alive) =
+            final_head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n");
+        assert_eq!((body, keep_alive), (BodyKind::Chunked, true));
+        let (_, body, keep_alive) =
+            final_head("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n");
+        assert_eq!((body, keep_alive), (BodyKind::Length(3), false));
+        let (_, body, _) = final_head("HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n");
+        assert_eq!(body, BodyKind::Empty);
+    }
+
+    #[test]
+    fn chunked_with_a_length_is_read_as_chunks_on_a_connection_not_reused() {
+        let (_, body, keep_alive) = final_head(
+            "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
+        assert_eq!((body, keep_alive), (BodyKind::Chunked, false));
+    }
+
+    #[test]
+    fn a_custom_reason_is_kept_and_a_continue_skipped() {
+        let (response, _, _) = final_head("HTTP/1.1 200 Fine Thanks\r\nContent-Length: 0\r\n\r\n");
+        let reason = response.extensions().get::<hyper::ext::ReasonPhrase>();
+        assert_eq!(reason.unwrap().as_bytes(), b"Fine Thanks");
+        let mut buf =
+            BytesMut::from("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
+        assert!(matches!(
+            parse_response(&mut buf, false),
+            Ok(Some(Head::Informational))
+        ));
+        assert!(buf.starts_with(b"HTTP/1.1 204"));
+    }
+
+    #[test]
+    fn junk_and_conflicting_lengths_are_invalid_and_a_partial_head_waits() {
+        assert!(matches!(
+            parse("SSH-2.0-OpenSSH\r\n"),
+            Err(UpstreamError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            Err(UpstreamError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"),
+            Err(UpstreamError::Invalid(_))
+        ));
+        assert!(matches!(parse("HTTP/1.1 200 OK\r\nX-A: b\r\n"), Ok(None)));
+        let huge = format!("HTTP/1.1 200 OK\r\nX-A: {}", "a".repeat(MAX_HEAD + 1));
+        assert!(matches!(parse(&huge), Err(UpstreamError::Invalid(_))));
+    }
+}
