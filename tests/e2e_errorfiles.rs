@@ -47,6 +47,31 @@ fn proxy_with_error_files(dir: &Path, ok: &Backend) -> (ProxyProcess, String) {
     (ProxyProcess::start(&config, port), config)
 }
 
+/// A proxy from [`proxy_with_error_files`] with its files and its `ok` server.
+struct Running {
+    dir: tempfile::TempDir,
+    ok: Backend,
+    proxy: ProxyProcess,
+    config: String,
+}
+
+fn running() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = Backend::start("ok");
+    let (proxy, config) = proxy_with_error_files(dir.path(), &ok);
+    Running {
+        dir,
+        ok,
+        proxy,
+        config,
+    }
+}
+
+/// What the proxy writes back to `bytes` sent on a new connection, until it closes.
+fn raw_answer(proxy: &ProxyProcess, bytes: &[u8]) -> String {
+    raw_exchange(proxy.addr(), bytes, Duration::from_secs(3))
+}
+
 /// The response head of `answer`, with header names in lower case (hyper writes them so).
 fn head_and_body(answer: &str) -> (&str, &str) {
     answer.split_once("\r\n\r\n").unwrap_or((answer, ""))
@@ -54,13 +79,10 @@ fn head_and_body(answer: &str) -> (&str, &str) {
 
 #[test]
 fn a_backend_with_no_server_up_answers_its_errorfile_503_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = Backend::start("ok");
-    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
-    let answer = raw_exchange(
-        proxy.addr(),
+    let run = running();
+    let answer = raw_answer(
+        &run.proxy,
         b"GET /down HTTP/1.1\r\nHost: example.com\r\n\r\n",
-        Duration::from_secs(3),
     );
     let (head, body) = head_and_body(&answer);
     let mut lines = head.lines();
@@ -75,32 +97,25 @@ fn a_backend_with_no_server_up_answers_its_errorfile_503_byte_for_byte() {
         assert!(headers.contains(&expected), "{expected} missing: {answer}");
     }
     assert_eq!(body, "<html><body>Back soon.</body></html>\n");
-    assert_eq!(get(&proxy.url("/")).server(), Some("ok"));
+    assert_eq!(get(&run.proxy.url("/")).server(), Some("ok"));
 }
 
 #[test]
 fn a_denied_request_gets_the_errorfile_403_inherited_from_defaults() {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = Backend::start("ok");
-    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
-    let reply = get(&proxy.url("/admin"));
+    let run = running();
+    let reply = get(&run.proxy.url("/admin"));
     assert_eq!(reply.status, 403);
     assert_eq!(reply.header("x-custom"), Some("denied"));
     assert_eq!(reply.header("content-type"), Some("text/plain"));
     assert_eq!(reply.body, "Not for you.\n");
-    assert_eq!(ok.hits(), 0);
+    assert_eq!(run.ok.hits(), 0);
 }
 
 #[test]
 fn a_request_head_too_slow_gets_the_errorfile_408_as_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = Backend::start("ok");
-    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
-    let answer = raw_exchange(
-        proxy.addr(),
-        b"GET / HTTP/1.1\r\nHost: example.com\r\n",
-        Duration::from_secs(3),
-    );
+    let run = running();
+    // The head never ends: no empty line after the last header.
+    let answer = raw_answer(&run.proxy, b"GET / HTTP/1.1\r\nHost: example.com\r\n");
     assert_eq!(
         answer,
         "HTTP/1.1 408 Too Slow\r\nX-Custom: slow\r\n\r\nHurry up.\n"
@@ -109,38 +124,28 @@ fn a_request_head_too_slow_gets_the_errorfile_408_as_written() {
 
 #[test]
 fn a_reload_serves_the_edited_error_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = Backend::start("ok");
-    let (proxy, config) = proxy_with_error_files(dir.path(), &ok);
-    assert_eq!(get(&proxy.url("/admin")).body, "Not for you.\n");
+    let run = running();
+    assert_eq!(get(&run.proxy.url("/admin")).body, "Not for you.\n");
     let edited = PAGE_403.replace("Not for you.", "Still not.");
-    std::fs::write(dir.path().join("403.http"), edited).unwrap();
-    proxy.reload(&config);
+    std::fs::write(run.dir.path().join("403.http"), edited).unwrap();
+    run.proxy.reload(&run.config);
     let reloaded = wait_until(Duration::from_secs(5), || {
-        get(&proxy.url("/admin")).body == "Still not.\n"
+        get(&run.proxy.url("/admin")).body == "Still not.\n"
     });
     assert!(
         reloaded,
         "the edited page is not served:\n{}",
-        proxy.stderr()
+        run.proxy.stderr()
     );
 }
 
 #[test]
 fn a_malformed_request_gets_the_errorfile_400_instead_of_the_bare_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = Backend::start("ok");
-    let (proxy, _) = proxy_with_error_files(dir.path(), &ok);
-    let answer = raw_exchange(
-        proxy.addr(),
-        b"THIS IS NOT HTTP\r\n\r\n",
-        Duration::from_secs(3),
-    );
-    assert_eq!(
-        answer,
-        "HTTP/1.1 400 Bad Manners\r\nConnection: close\r\n\r\nSpeak HTTP.\n"
-    );
-    assert_eq!(get(&proxy.url("/")).server(), Some("ok"));
+    let run = running();
+    let answer = raw_answer(&run.proxy, b"THIS IS NOT HTTP\r\n\r\n");
+    let page = "HTTP/1.1 400 Bad Manners\r\nConnection: close\r\n\r\nSpeak HTTP.\n";
+    assert_eq!(answer, page);
+    assert_eq!(get(&run.proxy.url("/")).server(), Some("ok"));
 }
 
 #[test]

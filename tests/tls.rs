@@ -5,7 +5,7 @@
 //! cipher suite and the lowest version.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 use switchyard_tests::{free_port, get, wait_until, Backend, ProxyProcess, TEST_DEFAULTS};
@@ -21,6 +21,15 @@ fn new_certificate(path: &Path) -> String {
     )
     .unwrap();
     certificate
+}
+
+/// A backend server `web1`, a directory, and in it `site.pem`, a new certificate for
+/// `localhost` (returned too, for the client to trust).
+fn site() -> (Backend, tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let crt = dir.path().join("site.pem");
+    let certificate = new_certificate(&crt);
+    (Backend::start("web1"), dir, crt, certificate)
 }
 
 /// A frontend `www` whose `bind_options` follow `bind 127.0.0.1:<port>`, in front of `web`.
@@ -70,10 +79,7 @@ fn curl_with(
 
 #[test]
 fn https_requests_are_proxied_and_a_reload_serves_a_renewed_certificate() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let first = new_certificate(&crt);
+    let (web1, dir, crt, first) = site();
     let port = free_port();
     let bind = format!("ssl crt {} alpn h2,http/1.1", crt.display());
     let config = config(port, &bind, &web1);
@@ -113,10 +119,7 @@ fn https_requests_are_proxied_and_a_reload_serves_a_renewed_certificate() {
 
 #[test]
 fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let certificate = new_certificate(&crt);
+    let (web1, dir, crt, certificate) = site();
     std::fs::write(&crt, certificate).unwrap();
     let port = free_port();
     let file = dir.path().join("switchyard.cfg");
@@ -133,10 +136,7 @@ fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
 
 #[test]
 fn ssl_fc_redirects_plain_http_to_https_and_marks_tls_requests() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let certificate = new_certificate(&crt);
+    let (web1, dir, crt, certificate) = site();
     let (plain, tls) = (free_port(), free_port());
     let config = format!(
         "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{plain}\n    \
@@ -170,10 +170,7 @@ fn ssl_fc_redirects_plain_http_to_https_and_marks_tls_requests() {
 
 #[test]
 fn global_ssl_defaults_choose_the_suite_and_refuse_tls_1_2_clients() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let trusted = new_certificate(&crt);
+    let (web1, dir, crt, trusted) = site();
     let port = free_port();
     let global = "global\n    ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256\n    \
                   ssl-default-bind-options ssl-min-ver TLSv1.3 no-tls-tickets\n";
