@@ -1,5 +1,6 @@
 //! The binary as a process: it stops gracefully on SIGTERM, reports a busy port clearly, writes
-//! its `pidfile`, and switches to `global` `user`/`group` as HAProxy does when started as root.
+//! its `pidfile`, and `chroot`s and switches to `global` `user`/`group` as HAProxy does when
+//! started as root.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
@@ -128,4 +129,34 @@ fn the_pidfile_holds_the_process_id() {
         "{:?}",
         std::fs::read_to_string(&pidfile)
     );
+}
+
+#[test]
+fn as_root_the_proxy_chroots_once_bound_and_refuses_reloads_after() {
+    let app = Backend::start("app");
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(port, &app, &format!("    chroot {}", dir.path().display()));
+    if !running_as_root() {
+        let file = config_file(&config);
+        let output = run_to_exit(&["-f".as_ref(), file.path().as_os_str()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "stderr:\n{stderr}");
+        assert!(stderr.contains("cannot chroot into"), "{stderr}");
+        println!("not root: only the refusal to chroot is checked");
+        return;
+    }
+    let proxy = ProxyProcess::start(&config, port);
+    assert_eq!(get(&proxy.url("/")).status, 200);
+    let root = std::fs::read_link(format!("/proc/{}/root", proxy.pid())).unwrap();
+    assert_eq!(root, dir.path().canonicalize().unwrap());
+    proxy.reload(&config);
+    assert!(
+        wait_until(Duration::from_secs(5), || proxy.stderr().contains(
+            "reload refused, the running configuration is kept: the process is chrooted"
+        )),
+        "{}",
+        proxy.stderr()
+    );
+    assert_eq!(get(&proxy.url("/")).status, 200);
 }

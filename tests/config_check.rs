@@ -183,3 +183,19 @@ fn usage_errors_exit_2_with_a_message() {
         );
     }
 }
+
+#[test]
+fn debians_stock_haproxy_cfg_is_accepted_with_warnings_only() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/debian");
+    let stock = std::fs::read_to_string(fixture.join("haproxy.cfg")).unwrap();
+    let errors = format!("{}/", fixture.join("errors").display());
+    let file = config_file(&stock.replace("/etc/haproxy/errors/", &errors));
+    let output = check(file.path());
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.contains("[ALERT]"), "{stderr}");
+    assert!(
+        stderr.contains("rustls has no cipher suite DHE-RSA-AES128-GCM-SHA256"),
+        "{stderr}"
+    );
+}

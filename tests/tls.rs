@@ -1,10 +1,11 @@
 //! TLS termination (`bind ... ssl crt <file>`) with the binary, checked with curl as the client:
 //! HTTPS requests are proxied, a client that does not speak TLS is dropped without harm, a
 //! reload (SIGUSR2) serves a renewed certificate, and `ssl_fc` tells the two kinds of binds
-//! apart (the usual redirect to HTTPS).
+//! apart (the usual redirect to HTTPS); the global `ssl-default-bind-*` settings choose the
+//! cipher suite and the lowest version.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 use switchyard_tests::{free_port, get, wait_until, Backend, ProxyProcess, TEST_DEFAULTS};
@@ -20,6 +21,15 @@ fn new_certificate(path: &Path) -> String {
     )
     .unwrap();
     certificate
+}
+
+/// A backend server `web1`, a directory, and in it `site.pem`, a new certificate for
+/// `localhost` (returned too, for the client to trust).
+fn site() -> (Backend, tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let crt = dir.path().join("site.pem");
+    let certificate = new_certificate(&crt);
+    (Backend::start("web1"), dir, crt, certificate)
 }
 
 /// A frontend `www` whose `bind_options` follow `bind 127.0.0.1:<port>`, in front of `web`.
@@ -39,28 +49,37 @@ fn curl_https(port: u16, trusted: &str, dir: &Path) -> Option<String> {
 
 /// [`curl_https`] for `path`.
 fn curl_https_path(port: u16, path: &str, trusted: &str, dir: &Path) -> Option<String> {
-    let ca = dir.join("trusted.pem");
-    std::fs::write(&ca, trusted).unwrap();
-    let output = Command::new("curl")
-        .args(["--silent", "--show-error", "--fail", "--max-time", "5"])
-        .arg("--cacert")
-        .arg(&ca)
-        .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
-        .arg(format!("https://localhost:{port}{path}"))
-        .output()
-        .expect("curl runs (.ci/run installs it)");
+    let output = curl_with(port, path, trusted, dir, &[]);
     output
         .status
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// `curl <options> https://localhost:<port><path>`, trusting `trusted` (PEM).
+fn curl_with(
+    port: u16,
+    path: &str,
+    trusted: &str,
+    dir: &Path,
+    options: &[&str],
+) -> std::process::Output {
+    let ca = dir.join("trusted.pem");
+    std::fs::write(&ca, trusted).unwrap();
+    Command::new("curl")
+        .args(["--silent", "--show-error", "--fail", "--max-time", "5"])
+        .args(options)
+        .arg("--cacert")
+        .arg(&ca)
+        .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
+        .arg(format!("https://localhost:{port}{path}"))
+        .output()
+        .expect("curl runs (.ci/run installs it)")
+}
+
 #[test]
 fn https_requests_are_proxied_and_a_reload_serves_a_renewed_certificate() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let first = new_certificate(&crt);
+    let (web1, dir, crt, first) = site();
     let port = free_port();
     let bind = format!("ssl crt {} alpn h2,http/1.1", crt.display());
     let config = config(port, &bind, &web1);
@@ -100,10 +119,7 @@ fn https_requests_are_proxied_and_a_reload_serves_a_renewed_certificate() {
 
 #[test]
 fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let certificate = new_certificate(&crt);
+    let (web1, dir, crt, certificate) = site();
     std::fs::write(&crt, certificate).unwrap();
     let port = free_port();
     let file = dir.path().join("switchyard.cfg");
@@ -120,10 +136,7 @@ fn a_crt_file_without_a_key_stops_the_start_naming_the_file() {
 
 #[test]
 fn ssl_fc_redirects_plain_http_to_https_and_marks_tls_requests() {
-    let web1 = Backend::start("web1");
-    let dir = tempfile::tempdir().unwrap();
-    let crt = dir.path().join("site.pem");
-    let certificate = new_certificate(&crt);
+    let (web1, dir, crt, certificate) = site();
     let (plain, tls) = (free_port(), free_port());
     let config = format!(
         "{TEST_DEFAULTS}\nfrontend www\n    bind 127.0.0.1:{plain}\n    \
@@ -153,4 +166,28 @@ fn ssl_fc_redirects_plain_http_to_https_and_marks_tls_requests() {
             .contains(&("x-forwarded-proto".to_owned(), "https".to_owned())),
         "{request:?}"
     );
+}
+
+#[test]
+fn global_ssl_defaults_choose_the_suite_and_refuse_tls_1_2_clients() {
+    let (web1, dir, crt, trusted) = site();
+    let port = free_port();
+    let global = "global\n    ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256\n    \
+                  ssl-default-bind-options ssl-min-ver TLSv1.3 no-tls-tickets\n";
+    let config = global.to_string() + &config(port, &format!("ssl crt {}", crt.display()), &web1);
+    let _proxy = ProxyProcess::start(&config, port);
+
+    // curl (OpenSSL) prefers TLS_AES_256_GCM_SHA384, which rustls also lists first; the bind
+    // allows only the suite both put last.
+    let modern = curl_with(port, "/", &trusted, dir.path(), &["--verbose"]);
+    let handshake = String::from_utf8_lossy(&modern.stderr);
+    assert!(modern.status.success(), "{handshake}");
+    assert_eq!(String::from_utf8_lossy(&modern.stdout), "web1");
+    assert!(
+        handshake.contains("SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256"),
+        "{handshake}"
+    );
+    let old = curl_with(port, "/", &trusted, dir.path(), &["--tls-max", "1.2"]);
+    assert!(!old.status.success(), "a TLS 1.2 client was served");
+    assert_eq!(web1.hits(), 1);
 }

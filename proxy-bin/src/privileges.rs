@@ -1,11 +1,14 @@
-//! `global` `user` and `group`: started as root, the proxy binds its ports and sockets, then
-//! runs as that user and group, as HAProxy does.
+//! `global` `chroot`, `user` and `group`: started as root, the proxy binds its ports and
+//! sockets, writes its `pidfile`, makes `chroot` its root directory, then runs as that user and
+//! group, as HAProxy does.
 //!
 //! The system calls go through `nix`'s safe wrappers (the workspace forbids `unsafe`); glibc
-//! applies them to every thread of the process. Without root the keywords cannot be honoured
-//! and are ignored with a warning, as HAProxy does.
+//! applies them to every thread of the process. Without root `user` and `group` cannot be
+//! honoured and are ignored with a warning, as HAProxy does; `chroot` without root is an error
+//! (HAProxy fails to start too).
 
 use nix::unistd::{self, Gid, Uid};
+use std::path::Path;
 use switchyard_core::accounts;
 use switchyard_core::model::Global;
 use tracing::{info, warn};
@@ -39,6 +42,27 @@ pub(crate) fn resolve(global: &Global) -> Result<Option<SwitchTo>, String> {
         .map(|name| accounts::group_id(name).ok_or(format!("group '{name}' not found")))
         .transpose()?;
     Ok(Some(SwitchTo { user, group }))
+}
+
+/// Refuses a `chroot` that cannot be made because the process is not root, before anything is
+/// bound.
+pub(crate) fn check_chroot(global: &Global) -> Result<(), String> {
+    match &global.chroot {
+        Some(dir) if !Uid::effective().is_root() => Err(format!(
+            "cannot chroot into '{}': not running as root",
+            dir.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Makes `dir` the root directory of the process and moves into it.
+pub(crate) fn chroot(dir: &Path) -> Result<(), String> {
+    let failed = |e| format!("cannot chroot into '{}': {e}", dir.display());
+    unistd::chroot(dir).map_err(failed)?;
+    unistd::chdir("/").map_err(failed)?;
+    info!("chrooted into '{}'", dir.display());
+    Ok(())
 }
 
 /// Runs as `to` from now on: supplementary groups dropped, then the group, then the user (the

@@ -5,7 +5,7 @@
 //! valid configuration is applied to the running proxy with [`ProxyHandle::apply`]: connections
 //! stay open, servers and backends it keeps keep their state. A configuration with errors, or
 //! with changes only a restart makes (binds, `global`, frontends added or removed), is refused
-//! and the running one is kept.
+//! and the running one is kept. After `chroot` every reload is refused.
 
 use std::path::PathBuf;
 use switchyard_core::config;
@@ -15,8 +15,9 @@ use tokio::signal::unix::{signal, SignalKind};
 use tracing::{info, warn};
 
 /// Reloads `files` into `handle`'s proxy on every SIGUSR2; never returns (unless the signal
-/// cannot be watched, which is logged).
-pub(crate) async fn on_signal(files: Vec<PathBuf>, handle: ProxyHandle) {
+/// cannot be watched, which is logged). A process `chrooted` into a directory refuses every
+/// reload: its files are outside (HAProxy's master process, which reloads, stays outside).
+pub(crate) async fn on_signal(files: Vec<PathBuf>, handle: ProxyHandle, chrooted: Option<PathBuf>) {
     let mut signals = match signal(SignalKind::user_defined2()) {
         Ok(signals) => signals,
         Err(error) => {
@@ -25,6 +26,15 @@ pub(crate) async fn on_signal(files: Vec<PathBuf>, handle: ProxyHandle) {
         }
     };
     while signals.recv().await.is_some() {
+        if let Some(dir) = &chrooted {
+            warn!(
+                "SIGUSR2 received: reload refused, the running configuration is kept: the process \
+                 is chrooted into '{}' and cannot read {}; restart it to apply a new configuration",
+                dir.display(),
+                describe(&files)
+            );
+            continue;
+        }
         info!("SIGUSR2 received: reloading {}", describe(&files));
         reload(&files, &handle);
     }

@@ -13,18 +13,25 @@ pub(crate) struct Bound {
     pub(crate) listeners: Listeners,
     pub(crate) background: BackgroundHandle,
     pub(crate) handle: ProxyHandle,
+    /// `chroot`: the directory the process runs in as its root, if any.
+    pub(crate) chrooted: Option<PathBuf>,
 }
 
-/// Build the proxy from `config`, bind every frontend, write the `pidfile`, switch to
+/// Build the proxy from `config`, bind every frontend, write the `pidfile`, `chroot`, switch to
 /// `global`'s `user`/`group` when started as root, and start the background work on the runtime; logs each listening
 /// address.
 pub(crate) async fn bind(config: Config) -> anyhow::Result<Bound> {
+    crate::privileges::check_chroot(&config.global).map_err(anyhow::Error::msg)?;
     let switch_to = crate::privileges::resolve(&config.global).map_err(anyhow::Error::msg)?;
     let pidfile = config.global.pidfile.clone();
+    let chrooted = config.global.chroot.clone();
     let proxy = Proxy::from_config(config).map_err(flatten)?;
     let listeners = proxy.bind().await.map_err(flatten)?;
     if let Some(path) = pidfile {
         write_pidfile(&path)?;
+    }
+    if let Some(dir) = &chrooted {
+        crate::privileges::chroot(dir).map_err(anyhow::Error::msg)?;
     }
     if let Some(to) = switch_to {
         crate::privileges::switch(to).map_err(anyhow::Error::msg)?;
@@ -37,6 +44,7 @@ pub(crate) async fn bind(config: Config) -> anyhow::Result<Bound> {
         listeners,
         background,
         handle: proxy.handle(),
+        chrooted,
     })
 }
 
@@ -44,7 +52,11 @@ pub(crate) async fn bind(config: Config) -> anyhow::Result<Bound> {
 /// `files` on SIGUSR2.
 pub(crate) async fn run(config: Config, files: Vec<PathBuf>) -> anyhow::Result<()> {
     let bound = bind(config).await?;
-    let reloads = tokio::spawn(crate::reload::on_signal(files, bound.handle));
+    let reloads = tokio::spawn(crate::reload::on_signal(
+        files,
+        bound.handle,
+        bound.chrooted,
+    ));
     bound
         .listeners
         .serve(shutdown_signal())

@@ -21,6 +21,8 @@ mod tests;
 
 pub use diag::{ConfigErrors, Diagnostic};
 pub use validate::PREDEFINED_ACLS;
+#[cfg(test)]
+pub(crate) use validate::{TLS12_SUITES, TLS13_SUITES};
 
 use diag::{Diags, Span};
 use lexer::{EnvLookup, Line};

@@ -115,7 +115,7 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                 Ok((stream, peer, permits)) => {
                     let service = listener.service.clone();
                     let stopped = stop.clone();
-                    let timeouts = service.plan().timeouts;
+                    let timeouts = service.plan().timeouts.clone();
                     let frontend = Arc::clone(&listener.frontend);
                     let session = frontend.open_connection(peer);
                     let tls = listener.tls.as_ref().map(|slot| slot.acceptor());
@@ -131,7 +131,7 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                                 serve_connection(io, peer, service, timeouts, stopped).await;
                             }
                             Some(acceptor) => {
-                                let Some(stream) = handshake(acceptor, stream, peer, timeouts).await else {
+                                let Some(stream) = handshake(acceptor, stream, peer, &timeouts).await else {
                                     return;
                                 };
                                 let io = counting_io::CountingIo::new(stream, frontend);
@@ -160,7 +160,7 @@ async fn handshake(
     acceptor: tokio_rustls::TlsAcceptor,
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
-    timeouts: ClientTimeouts,
+    timeouts: &ClientTimeouts,
 ) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
     let accepting = acceptor.accept(stream);
     let outcome = match timeouts.client {

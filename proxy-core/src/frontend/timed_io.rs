@@ -14,11 +14,14 @@
 //! The phase moves to "busy" when hyper hands a request to the service and back to "idle" when
 //! the response body is dropped (that is, sent); see [`Activity`].
 //!
+//! hyper answers a malformed request head with its own bare 400, written below it; with an
+//! `errorfile 400`, the socket wrapper writes that page in its place.
+//!
 //! The bytes of the request head being received are kept (up to [`MAX_CAPTURE`]) so that a
 //! malformed request can be shown by `show errors`; body bytes are not copied.
 
-use super::super::proxy::error_html;
-use http::StatusCode;
+use super::super::proxy::ErrorPages;
+use bytes::Bytes;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -33,7 +36,7 @@ use tokio::time::{Instant, Sleep};
 pub(crate) const MAX_CAPTURE: usize = 2048;
 
 /// The client-side timeouts of a frontend.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ClientTimeouts {
     /// Until the whole request head is received (408 when it elapses).
     pub(crate) request: Option<Duration>,
@@ -41,14 +44,23 @@ pub(crate) struct ClientTimeouts {
     pub(crate) keep_alive: Option<Duration>,
     /// Client inactivity (silent close or cut).
     pub(crate) client: Option<Duration>,
+    /// What is written when `request` elapses: the 408 page (the `errorfile 408` one if any),
+    /// or nothing (an empty `errorfile 408`).
+    pub(crate) request_timeout_page: Bytes,
+    /// The `errorfile 400` page, written instead of hyper's bare 400 to a malformed request.
+    pub(crate) bad_request_page: Option<Bytes>,
 }
 
 impl ClientTimeouts {
-    pub(crate) fn of(timeouts: &crate::model::Timeouts) -> ClientTimeouts {
+    /// The timeouts of a frontend, with the pages sent when a request head is late or
+    /// malformed.
+    pub(crate) fn of(timeouts: &crate::model::Timeouts, pages: &ErrorPages) -> ClientTimeouts {
         ClientTimeouts {
             request: timeouts.http_request,
             keep_alive: timeouts.http_keep_alive,
             client: timeouts.client,
+            request_timeout_page: pages.request_timeout_bytes(),
+            bad_request_page: pages.bad_request_bytes(),
         }
     }
 }
@@ -192,6 +204,8 @@ pub(crate) struct TimedIo<T> {
     write_timer: Option<Pin<Box<Sleep>>>,
     /// Bytes of the 408 page already written, once the request timeout elapsed.
     answered: Option<usize>,
+    /// Bytes of the `errorfile 400` page already written, once hyper began its own 400.
+    replaced_400: Option<usize>,
 }
 
 impl<T> TimedIo<T> {
@@ -203,12 +217,13 @@ impl<T> TimedIo<T> {
             read_timer: Box::pin(tokio::time::sleep(Duration::ZERO)),
             write_timer: None,
             answered: None,
+            replaced_400: None,
         }
     }
 
     /// The deadline of the current read phase and what happens when it passes.
     fn read_deadline(&self) -> Option<(Instant, Expiry)> {
-        let t = self.timeouts;
+        let t = &self.timeouts;
         match self.activity.phase() {
             Phase::Waiting { since, first: true } | Phase::Head { since } => match t.request {
                 Some(limit) => Some((since + limit, Expiry::Answer408)),
@@ -227,21 +242,10 @@ impl<T> TimedIo<T> {
     }
 }
 
-fn page_408() -> Vec<u8> {
-    let body = error_html(StatusCode::REQUEST_TIMEOUT);
-    format!(
-        "HTTP/1.1 408 Request Timeout\r\ncontent-length: {}\r\ncache-control: no-cache\r\n\
-         content-type: text/html\r\nconnection: close\r\n\r\n{}",
-        body.len(),
-        body
-    )
-    .into_bytes()
-}
-
 impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
     /// Writes the 408 page; ready once all of it is written.
     fn poll_answer_408(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let page = page_408();
+        let page = self.timeouts.request_timeout_page.clone();
         loop {
             let written = self.answered.unwrap_or(0);
             let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {
@@ -252,6 +256,43 @@ impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
                 return Poll::Ready(Ok(()));
             }
             self.answered = Some(written + n);
+        }
+    }
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
+    /// The `errorfile 400` page when `data` is hyper's answer to a malformed request, or when
+    /// that answer is being replaced. hyper's answer is a 400 written while a request head is
+    /// being received: any response to a request is written after hyper handed it over (busy),
+    /// and the end of one is flushed before the next head is read (waiting).
+    fn bad_request_replacing(&self, data: &[u8]) -> Option<Bytes> {
+        let page = self.timeouts.bad_request_page.as_ref()?;
+        let hypers_400 = || {
+            matches!(self.activity.phase(), Phase::Head { .. })
+                && data.starts_with(b"HTTP/1.1 400 ")
+        };
+        (self.replaced_400.is_some() || hypers_400()).then(|| page.clone())
+    }
+
+    /// Writes `page` in place of hyper's `len` bytes; everything hyper writes after it is
+    /// dropped (hyper closes the connection after a 400).
+    fn poll_write_400(
+        &mut self,
+        cx: &mut Context<'_>,
+        page: &[u8],
+        len: usize,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let written = self.replaced_400.unwrap_or(0);
+            let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {
+                self.replaced_400 = Some(written);
+                return Poll::Ready(Ok(len));
+            };
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, rest))?;
+            if n == 0 {
+                return Poll::Ready(Ok(0));
+            }
+            self.replaced_400 = Some(written + n);
         }
     }
 }
@@ -319,6 +360,9 @@ impl<T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TimedIo<T> {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if let Some(page) = this.bad_request_replacing(data) {
+            return this.poll_write_400(cx, &page, data.len());
+        }
         match Pin::new(&mut this.inner).poll_write(cx, data) {
             Poll::Pending => {
                 let Some(limit) = this.timeouts.client else {

@@ -1,11 +1,13 @@
 //! TLS termination for `bind ... ssl crt <file>`, with rustls.
 //!
 //! As with HAProxy, the `crt` file is PEM: the server certificate first, then its chain, and
-//! the private key (PKCS#8, PKCS#1 or SEC1), in any order. Clients are offered TLS 1.2 and
-//! 1.3 with rustls's safe defaults, and HTTP/1.1 by ALPN. A reload reads the file again, so a
-//! renewed certificate is served to new connections without a restart.
+//! the private key (PKCS#8, PKCS#1 or SEC1), in any order. Clients are offered the versions and
+//! cipher suites of the bind (`ssl-min-ver`, `ciphers`...; by default TLS 1.2 and 1.3 with every
+//! suite of rustls's ring provider), the server's suite order first as HAProxy does, and
+//! HTTP/1.1 by ALPN. A reload reads the file again, so a renewed certificate is served to new
+//! connections without a restart.
 
-use crate::model::BindTls;
+use crate::model::{BindTls, TlsVersion};
 use arc_swap::ArcSwap;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -22,6 +24,9 @@ pub(crate) enum TlsError {
     /// The file has no private key block, or one that does not parse.
     #[error("no private key in '{0}'")]
     NoKey(String),
+    /// A cipher suite name rustls does not know (a model not built from a file).
+    #[error("unknown cipher suite '{0}'")]
+    UnknownSuite(String),
     /// rustls refused the certificate and key (e.g. the key does not match).
     #[error("'{file}': {source}")]
     Rejected {
@@ -83,14 +88,36 @@ fn server_config(tls: &BindTls) -> Result<Arc<ServerConfig>, TlsError> {
         file: file.clone(),
         source,
     };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+    let mut provider = rustls::crypto::ring::default_provider();
+    if let Some(names) = &tls.cipher_suites {
+        provider.cipher_suites = names
+            .iter()
+            .map(|name| {
+                rustls::crypto::ring::ALL_CIPHER_SUITES
+                    .iter()
+                    .find(|suite| suite.suite().as_str() == Some(name.as_str()))
+                    .copied()
+                    .ok_or_else(|| TlsError::UnknownSuite(name.clone()))
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    let versions: Vec<_> = tls
+        .versions
+        .iter()
+        .map(|version| match version {
+            TlsVersion::Tls12 => &rustls::version::TLS12,
+            TlsVersion::Tls13 => &rustls::version::TLS13,
+        })
+        .collect();
+    let mut config = ServerConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&versions)
         .map_err(rejected)?
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(rejected)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // HAProxy (OpenSSL's server preference) picks the first of its suites the client offers.
+    config.ignore_client_order = true;
     Ok(Arc::new(config))
 }
 
@@ -103,9 +130,7 @@ mod tests {
     fn crt(pem: &str) -> (tempfile::NamedTempFile, BindTls) {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), pem).unwrap();
-        let tls = BindTls {
-            certificate: file.path().to_path_buf(),
-        };
+        let tls = BindTls::new(file.path());
         (file, tls)
     }
 
@@ -128,6 +153,24 @@ mod tests {
         assert!(error
             .to_string()
             .contains(&tls.certificate.display().to_string()));
+    }
+
+    #[test]
+    fn every_openssl_name_the_configuration_maps_is_a_rustls_suite() {
+        let generated = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let pem = generated.cert.pem() + &generated.signing_key.serialize_pem();
+        let (_file, mut tls) = crt(&pem);
+        let names = crate::config::TLS12_SUITES
+            .iter()
+            .chain(crate::config::TLS13_SUITES)
+            .map(|(_, rustls)| rustls.to_string());
+        tls.cipher_suites = Some(names.collect());
+        assert!(server_config(&tls).is_ok());
+        tls.cipher_suites = Some(vec!["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256".into()]);
+        assert!(matches!(
+            server_config(&tls),
+            Err(TlsError::UnknownSuite(_))
+        ));
     }
 
     #[test]

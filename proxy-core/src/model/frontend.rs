@@ -53,6 +53,35 @@ pub struct Bind {
 pub struct BindTls {
     /// `crt`: a PEM file with the certificate, its chain and its private key, as HAProxy takes.
     pub certificate: std::path::PathBuf,
+    /// `ciphers`/`ciphersuites` (or the global `ssl-default-bind-*`): the cipher suites offered,
+    /// in order of preference (the server's order wins, as in HAProxy), by the IANA names rustls
+    /// spells them with (`TLS13_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`).
+    /// `None`: every suite rustls supports. Default is `None`.
+    pub cipher_suites: Option<Vec<String>>,
+    /// `ssl-min-ver`, `ssl-max-ver`, `no-tlsv1x`, `force-tlsv1x`: the protocol versions offered.
+    /// Default is TLS 1.2 and 1.3.
+    pub versions: Vec<TlsVersion>,
+}
+
+impl BindTls {
+    /// TLS with the certificate, chain and key of the PEM file `certificate`, every cipher suite
+    /// and both versions rustls supports.
+    pub fn new(certificate: impl Into<std::path::PathBuf>) -> BindTls {
+        BindTls {
+            certificate: certificate.into(),
+            cipher_suites: None,
+            versions: vec![TlsVersion::Tls12, TlsVersion::Tls13],
+        }
+    }
+}
+
+/// A TLS protocol version Switchyard can offer (rustls has no older ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TlsVersion {
+    /// TLS 1.2.
+    Tls12,
+    /// TLS 1.3.
+    Tls13,
 }
 
 /// The statistics page settings (`stats enable`, `stats uri`, ...).

@@ -20,6 +20,9 @@ pub struct Global {
     pub group: Option<String>,
     /// `pidfile`: where to write the process id.
     pub pidfile: Option<PathBuf>,
+    /// `chroot`: the directory the process makes its root once bound and its `pidfile` written,
+    /// before switching to `user`/`group` (needs root). Default is none.
+    pub chroot: Option<PathBuf>,
     /// `log` lines of the global section (what `log global` refers to).
     pub logs: Vec<LogTarget>,
     /// `stats socket` lines: the runtime API endpoints.

@@ -11,6 +11,7 @@
 mod acl;
 mod backend;
 pub mod builder;
+mod error_file;
 mod frontend;
 mod global;
 mod health;
@@ -20,7 +21,8 @@ mod rules;
 pub use acl::{Acl, AclTerm, Condition, Fetch, Matcher, Pattern};
 pub use backend::{Backend, Balance, HashFunction, HashMethod, HashType, Server, UriHashOptions};
 pub use builder::{BackendBuilder, BuildError, ConfigBuilder, FrontendBuilder, ServerBuilder};
-pub use frontend::{Bind, BindTls, Frontend, StatsPage};
+pub use error_file::{ErrorAnswer, ErrorFile, ERROR_FILE_CODES, MAX_ERROR_FILE};
+pub use frontend::{Bind, BindTls, Frontend, StatsPage, TlsVersion};
 pub use global::{
     Account, Global, LogTarget, Logging, StatsLevel, StatsSocket, StatsSocketAddr,
     SYSLOG_FACILITIES, SYSLOG_LEVELS,

@@ -115,6 +115,9 @@ pub struct HttpOptions {
     /// The connection mode (`option http-keep-alive|http-server-close|httpclose`). Default is
     /// keep-alive on both sides, as in HAProxy.
     pub conn_mode: ConnMode,
+    /// `errorfile` lines: the pages that replace the proxy's own answers, at most one per
+    /// status (a later line replaces an earlier one, inherited ones included).
+    pub error_files: Vec<super::ErrorFile>,
 }
 
 /// `option forwardfor [except <network>] [header <name>] [if-none]`.

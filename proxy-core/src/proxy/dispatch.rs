@@ -4,6 +4,7 @@
 //! `http-response` rules.
 
 use super::error::error_response;
+use super::error_pages::{custom_page, ErrorPages};
 use super::forward::forward;
 use super::headers::strip_hop_by_hop;
 use super::metrics;
@@ -74,7 +75,8 @@ where
     if matches!(verdict, RuleVerdict::PrometheusExporter) {
         trace.applet = Some("<PROMEX>");
     }
-    if let Some(answer) = rule_answer(verdict, &plan.runtime, &[&plan.frontend.counters]) {
+    let pages = [&plan.error_pages];
+    if let Some(answer) = rule_answer(verdict, &plan.runtime, &[&plan.frontend.counters], &pages) {
         return answered(answer, trace);
     }
     if let Some(page) = &plan.stats {
@@ -98,14 +100,16 @@ where
     };
     let Some(backend_plan) = plan.backends.get(index) else {
         // The router only returns indices of existing backends; answer sanely regardless.
-        return answered(error_response(&super::ProxyError::NoServer), trace);
+        let error = super::ProxyError::NoServer;
+        return answered(error_response(&error, &[&plan.error_pages]), trace);
     };
     let backend = &backend_plan.state;
     trace.backend = Some(Arc::clone(backend));
     backend.counters.count_request();
     let verdict = backend_plan.request_rules.apply(&mut parts, peer);
     let denied_on = [&plan.frontend.counters, &backend.counters];
-    if let Some(answer) = rule_answer(verdict, &plan.runtime, &denied_on) {
+    let pages = [&backend_plan.error_pages, &plan.error_pages];
+    if let Some(answer) = rule_answer(verdict, &plan.runtime, &denied_on, &pages) {
         backend.counters.count_response(answer.status().as_u16());
         return answered(answer, trace);
     }
@@ -154,7 +158,7 @@ where
         }
         Err(error) => {
             trace.termination = error.termination();
-            error_response(&error)
+            error_response(&error, &pages)
         }
     };
     backend.counters.count_response(response.status().as_u16());
@@ -179,11 +183,12 @@ fn answered<B>(response: Response<ProxyBody>, mut trace: Trace) -> Dispatch<B> {
 }
 
 /// The answer `http-request` rules gave, if they answered; a `deny` counts in the `dreq` of
-/// each of `denied_on`.
+/// each of `denied_on` and answers the first `errorfile` page of `pages` for its status if any.
 fn rule_answer(
     verdict: RuleVerdict,
     runtime: &Runtime,
     denied_on: &[&Counters],
+    pages: &[&ErrorPages],
 ) -> Option<Response<ProxyBody>> {
     match verdict {
         RuleVerdict::Continue => None,
@@ -192,7 +197,7 @@ fn rule_answer(
             for counters in denied_on {
                 Counters::bump(&counters.denied_requests);
             }
-            Some(answer.map(full_body))
+            Some(custom_page(answer.status(), pages).unwrap_or_else(|| answer.map(full_body)))
         }
         RuleVerdict::PrometheusExporter => Some(exporter_response(runtime).map(full_body)),
     }

@@ -1,8 +1,10 @@
 //! Failures of the data path and the one function that turns them into HTTP responses.
 //!
 //! HAProxy answers its own errors with a short HTML page, `Cache-Control: no-cache` and
-//! `Content-Type: text/html`; Switchyard does the same with its own wording.
+//! `Content-Type: text/html`; Switchyard does the same with its own wording, unless an
+//! `errorfile` replaces the page (see `error_pages`).
 
+use super::error_pages::{page_for, ErrorPages};
 use super::upstream::UpstreamError;
 use super::{full_body, ProxyBody};
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
@@ -62,10 +64,11 @@ impl ProxyError {
     }
 }
 
-/// The response a client receives for a data-path failure.
-pub(crate) fn error_response(error: &ProxyError) -> Response<ProxyBody> {
+/// The response a client receives for a data-path failure: the `errorfile` page of the first
+/// of `pages` that has one for its status, else the built-in page.
+pub(crate) fn error_response(error: &ProxyError, pages: &[&ErrorPages]) -> Response<ProxyBody> {
     tracing::debug!(%error, "answering with an error page");
-    error_page(error.status())
+    page_for(error.status(), pages)
 }
 
 /// A small HTML page for `status`, with HAProxy's headers for generated errors.

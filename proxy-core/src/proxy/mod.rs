@@ -25,6 +25,7 @@ mod counted;
 mod cut;
 mod dispatch;
 mod error;
+mod error_pages;
 mod forward;
 mod headers;
 mod logged;
@@ -45,6 +46,7 @@ pub use client::Client;
 pub(crate) use body::{full_body, Guarded};
 pub(crate) use dispatch::unrouted_response;
 pub(crate) use error::error_html;
+pub(crate) use error_pages::ErrorPages;
 pub(crate) use plan::{BackendPlan, FrontendPlan};
 
 use crate::frontend::NoBackend;
@@ -133,9 +135,11 @@ impl ProxyService<NoBackend> {
     ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, Infallible>> + Send + 'static
     {
         let plan = self.plan.load_full();
-        let fallback = self.fallback;
-        serve(plan, request, Some(peer), move |request| {
-            fallback.oneshot(request)
+        // The listener's fallback only answers 503, with the frontend's `errorfile` if any.
+        let pages = Arc::clone(&plan);
+        serve(plan, request, Some(peer), move |_| {
+            let status = http::StatusCode::SERVICE_UNAVAILABLE;
+            std::future::ready(Ok(error_pages::page_for(status, &[&pages.error_pages])))
         })
     }
 }

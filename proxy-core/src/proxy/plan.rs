@@ -6,6 +6,7 @@
 //! in the [`Runtime`].
 
 use super::upstream::Upstream;
+use super::ErrorPages;
 use crate::frontend::ClientTimeouts;
 use crate::log::AccessLog;
 use crate::model::{self, ConnMode};
@@ -26,6 +27,8 @@ pub(crate) struct BackendPlan {
     pub(crate) forwardfor: Option<ForwardFor>,
     pub(crate) conn_mode: ConnMode,
     pub(crate) upstream: Upstream,
+    /// Its `errorfile` pages.
+    pub(crate) error_pages: ErrorPages,
 }
 
 impl BackendPlan {
@@ -49,6 +52,7 @@ impl BackendPlan {
             forwardfor: compile_forwardfor(&backend.http)?,
             conn_mode: backend.http.conn_mode,
             upstream,
+            error_pages: ErrorPages::compile(&backend.http.error_files)?,
         })
     }
 }
@@ -73,6 +77,8 @@ pub(crate) struct FrontendPlan {
     pub(crate) response_rules: ResponseRules,
     pub(crate) forwardfor: Option<ForwardFor>,
     pub(crate) conn_mode: ConnMode,
+    /// Its `errorfile` pages.
+    pub(crate) error_pages: ErrorPages,
 }
 
 impl FrontendPlan {
@@ -86,6 +92,7 @@ impl FrontendPlan {
         backends: Arc<[Arc<BackendPlan>]>,
     ) -> Result<FrontendPlan, RoutingError> {
         let acls = Acls::compile(&frontend.acls)?;
+        let error_pages = ErrorPages::compile(&frontend.http.error_files)?;
         let router = Router::compile(frontend, &acls, |name| {
             backends.iter().position(|b| b.state.name() == name)
         })?;
@@ -105,7 +112,8 @@ impl FrontendPlan {
                 .transpose()?,
             runtime,
             backends,
-            timeouts: ClientTimeouts::of(&frontend.timeouts),
+            timeouts: ClientTimeouts::of(&frontend.timeouts, &error_pages),
+            error_pages,
         })
     }
 }

@@ -49,14 +49,14 @@ fn global_keywords_fill_the_global_model() {
 
 #[test]
 fn bad_global_values_are_refused() {
-    let errors = errors_of("global\n  log stdout format raw local0\n  log 127.0.0.1 local9\n  stats socket /s mode 999\n  chroot /var/empty\n  nbproc 2\n  stats socket /s uid root\n");
+    let errors = errors_of("global\n  log stdout format raw local0\n  log 127.0.0.1 local9\n  stats socket /s mode 999\n  uid 0\n  nbproc 2\n  stats socket /s uid root\n");
     assert_eq!(
         errors,
         [
             "t.cfg:2: 'log': 'format' is not supported yet (in 'global' section)",
             "t.cfg:3: 'log': unknown facility 'local9' (in 'global' section)",
             "t.cfg:4: 'stats socket': invalid mode '999' (expected octal, e.g. 600) (in 'global' section)",
-            "t.cfg:5: 'chroot' is not supported yet (in 'global' section)",
+            "t.cfg:5: 'uid' is not supported yet (in 'global' section)",
             "t.cfg:6: 'nbproc' was removed from HAProxy; use 'nbthread' (in 'global' section)",
             "t.cfg:7: 'stats socket': 'uid' expects a number, got 'root' (in 'global' section)",
         ]

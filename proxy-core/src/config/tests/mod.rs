@@ -1,5 +1,6 @@
 //! Tests of the whole loader: example files, multiple files, defaults, listen, and messages.
 
+mod errorfile;
 mod errors;
 mod health;
 mod keywords;

@@ -34,7 +34,8 @@ pub(super) fn apply_bind(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>)
     }
 }
 
-/// Bind options. TLS termination (`ssl crt <file>`, `alpn`) is returned; the few options that
+/// Bind options. TLS termination (`ssl crt <file>`, `alpn`, `ciphers`, `ciphersuites`, the
+/// version and ticket options, starting from the global `ssl-default-bind-*`) is returned; the few options that
 /// only tune the socket are ignored with a warning; the rest change behaviour (PROXY protocol,
 /// client certificates, ...) and are refused.
 fn bind_options(line: &Line, ctx: &mut Ctx<'_>) -> Option<BindTls> {
@@ -45,6 +46,7 @@ fn bind_options(line: &Line, ctx: &mut Ctx<'_>) -> Option<BindTls> {
     let span = &line.span;
     let mut ssl = false;
     let mut certificates = Vec::new();
+    let mut tls = ctx.tls_defaults.clone();
     let mut options = line.words.iter().skip(2);
     while let Some(option) = options.next() {
         let keyword = format!("bind ... {option}");
@@ -63,28 +65,36 @@ fn bind_options(line: &Line, ctx: &mut Ctx<'_>) -> Option<BindTls> {
                 ctx.unhandled(span, &keyword, super::Unhandled::Knob);
             }
             knob if KNOBS.contains(&knob) => ctx.unhandled(span, &keyword, super::Unhandled::Knob),
-            _ => {
-                // Any other option changes behaviour, and its arguments cannot be told apart
-                // from the next option: one error for the line is enough.
-                ctx.unsupported(span, &keyword);
-                return None;
-            }
+            "ciphers" | "ciphersuites" => match options.next() {
+                Some(list) => super::tls::apply_list(&mut tls, &keyword, list, span, ctx),
+                None => ctx.bad_arg(span, &keyword, "expects a colon-separated list"),
+            },
+            _ => match tls.apply_option(option, &mut options) {
+                Some(Ok(())) => {}
+                Some(Err(problem)) => ctx.bad_arg(span, &keyword, problem),
+                None => {
+                    // Any other option changes behaviour, and its arguments cannot be told
+                    // apart from the next option: one error for the line is enough.
+                    ctx.unsupported(span, &keyword);
+                    return None;
+                }
+            },
         }
     }
     match (ssl, certificates.as_slice()) {
         (false, []) => None,
         (true, [certificate]) => {
-            let path = PathBuf::from(certificate);
+            let path = tls.crt_path(certificate);
             if path.is_dir() {
                 ctx.unsupported(span, "bind ... crt <directory>");
                 return None;
             }
             if let Err(error) = std::fs::metadata(&path) {
-                let problem = format!("cannot read '{certificate}': {error}");
+                let problem = format!("cannot read '{}': {error}", path.display());
                 ctx.bad_arg(span, "bind ... crt", problem);
                 return None;
             }
-            Some(BindTls { certificate: path })
+            ctx.check(span, "bind ... ssl", tls.resolve(path))
         }
         (true, []) => {
             ctx.bad_arg(span, "bind ... ssl", "needs 'crt <file>' on the same line");

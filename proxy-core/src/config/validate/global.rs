@@ -11,7 +11,19 @@ use crate::model::{Account, Global, StatsLevel, StatsSocket};
 use std::path::PathBuf;
 
 const KEYWORDS: &[&str] = &[
-    "maxconn", "nbthread", "daemon", "user", "group", "pidfile", "log", "stats",
+    "maxconn",
+    "nbthread",
+    "daemon",
+    "user",
+    "group",
+    "pidfile",
+    "chroot",
+    "crt-base",
+    "log",
+    "stats",
+    "ssl-default-bind-ciphers",
+    "ssl-default-bind-ciphersuites",
+    "ssl-default-bind-options",
 ];
 
 /// Applies every line of the `global` section.
@@ -44,6 +56,12 @@ fn apply_line(line: &Line, global: &mut Global, ctx: &mut Ctx<'_>) {
         "user" => global.user = one(ctx),
         "group" => global.group = one(ctx),
         "pidfile" => global.pidfile = one(ctx).map(PathBuf::from),
+        "chroot" => global.chroot = one(ctx).map(PathBuf::from),
+        "crt-base" => {
+            if let Some(dir) = one(ctx) {
+                ctx.tls_defaults.set_crt_base(&dir);
+            }
+        }
         "daemon" => {
             global.daemon = true;
             ctx.warn(span, "'daemon' is ignored: Switchyard stays in the foreground (run it under a service manager)");
@@ -54,6 +72,9 @@ fn apply_line(line: &Line, global: &mut Global, ctx: &mut Ctx<'_>) {
             }
         }
         "stats" => apply_stats(line, global, ctx),
+        "ssl-default-bind-ciphers"
+        | "ssl-default-bind-ciphersuites"
+        | "ssl-default-bind-options" => super::tls::apply_default(line, ctx),
         _ => match keywords::global_keyword(keyword) {
             Some(how) => ctx.unhandled(span, keyword, how),
             None if keywords::proxy_keyword(keyword).is_some() || is_proxy_keyword(keyword) => {

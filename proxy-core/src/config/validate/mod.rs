@@ -16,8 +16,11 @@ mod options;
 mod proxy;
 mod rules;
 mod server;
+mod tls;
 
 pub use acl::PREDEFINED_ACLS;
+#[cfg(test)]
+pub(crate) use tls::{TLS12_SUITES, TLS13_SUITES};
 
 use super::diag::{Diags, Span};
 use super::keywords::Unhandled;
@@ -35,10 +38,12 @@ pub(crate) fn validate(sections: &[Section], diags: &mut Diags) -> Config {
     let mut defaults = ProxyDraft::builtin();
     let mut named_defaults: HashMap<String, ProxyDraft> = HashMap::new();
     let mut proxies: Vec<(&Section, ProxyDraft)> = Vec::new();
+    let mut tls_defaults = tls::TlsDraft::default();
     for section in sections {
         let mut ctx = Ctx {
             section: section.to_string(),
             diags: &mut *diags,
+            tls_defaults: &mut tls_defaults,
         };
         if section.kind == SectionKind::Global {
             global::apply(section, &mut config.global, &mut ctx);
@@ -79,6 +84,8 @@ pub(crate) struct Ctx<'a> {
     /// How messages name the section: `'backend web'`.
     pub(crate) section: String,
     pub(crate) diags: &'a mut Diags,
+    /// The global `ssl-default-bind-*` settings read so far, where `bind ... ssl` lines start.
+    pub(crate) tls_defaults: &'a mut tls::TlsDraft,
 }
 
 impl Ctx<'_> {

@@ -8,6 +8,8 @@ use super::super::sections::{Section, SectionKind};
 use super::super::units::{parse_int, parse_time};
 use super::draft::ProxyDraft;
 use super::{acl, backend, log, options, rules, server, Ctx};
+use crate::model::ErrorFile;
+use std::path::Path;
 
 /// Capabilities: which sections accept a keyword.
 pub(super) const DEF: u8 = 1;
@@ -21,6 +23,7 @@ const KEYWORDS: &[(&str, u8)] = &[
     ("bind", FE),
     ("default-server", DEF | BE),
     ("default_backend", DEF | FE),
+    ("errorfile", ALL),
     ("hash-type", DEF | BE),
     ("http-check", DEF | BE),
     ("http-request", FE | BE),
@@ -85,6 +88,7 @@ fn apply_line(keyword: &str, line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<
             _ => ctx.bad_arg(span, keyword, "expects exactly one backend name"),
         },
         "use_backend" => rules::apply_use_backend(line, draft, ctx),
+        "errorfile" => apply_errorfile(line, draft, ctx),
         "hash-type" => backend::apply_hash_type(line, draft, ctx),
         "http-check" => backend::apply_http_check(line, draft, ctx),
         "http-request" => rules::apply_http_request(line, draft, ctx),
@@ -123,6 +127,23 @@ fn apply_line(keyword: &str, line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<
         "timeout" => apply_timeout(line, draft, ctx),
         _ => ctx.unknown(span, "keyword", keyword, known_keywords()),
     }
+}
+
+/// `errorfile <code> <file>`: the file is read and checked now; a later line for the same code
+/// replaces the earlier (or inherited) one.
+fn apply_errorfile(line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<'_>) {
+    let span = &line.span;
+    let [code, path] = &line.words[1..] else {
+        return ctx.bad_arg(span, "errorfile", "expects <code> <file>");
+    };
+    let Ok(code) = code.parse::<u16>() else {
+        return ctx.bad_arg(span, "errorfile", format!("'{code}' is not a status code"));
+    };
+    let Some(file) = ctx.check(span, "errorfile", ErrorFile::load(code, Path::new(path))) else {
+        return;
+    };
+    draft.http.error_files.retain(|known| known.code != code);
+    draft.http.error_files.push(file);
 }
 
 /// `<keyword> <integer>` with the value in `min..=max`.

@@ -73,7 +73,7 @@ impl FrontendBuilder {
         self.frontend.binds.push(Bind {
             addr,
             spec: format!("{addr} ssl crt {}", certificate.display()),
-            tls: Some(BindTls { certificate }),
+            tls: Some(BindTls::new(certificate)),
         });
         self
     }
