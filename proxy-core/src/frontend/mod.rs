@@ -111,7 +111,9 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
             biased;
             () = stopped(&mut stop) => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = accept_within_limits(&listener) => match accepted {
+            // Unconstrained by tokio's per-poll budget: a burst of new connections is accepted
+            // at once (as far as `maxconn` allows), not 128 per turn behind every busy task.
+            accepted = tokio::task::unconstrained(accept_within_limits(&listener)) => match accepted {
                 Ok((stream, peer, permits)) => {
                     let service = listener.service.clone();
                     let stopped = stop.clone();
