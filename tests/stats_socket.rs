@@ -414,3 +414,17 @@ fn health_check_results_show_in_show_stat_and_servers_state() {
     );
     assert_eq!(&web2_line[10..12], ["8", "2"], "L4CON, failed");
 }
+
+#[test]
+fn nbthread_sets_the_worker_count_show_info_reports() {
+    let web = Backend::start("web1");
+    // One worker runs tokio's current-thread scheduler, more the multi-thread one.
+    for threads in ["1", "2"] {
+        let global = format!("    nbthread {threads}\n");
+        let setup = Setup::start_custom(&global, "    balance roundrobin\n", &[(&web, "")]);
+        assert_eq!(setup.servers_of(4).len(), 4);
+        let info = setup.admin().command("show info");
+        assert!(info.contains(&format!("\nNbthread: {threads}\n")), "{info}");
+        assert!(info.contains("\nCumReq: 4\n"), "{info}");
+    }
+}
