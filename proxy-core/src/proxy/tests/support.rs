@@ -34,26 +34,36 @@ where
     F: Fn(Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = TestResponse> + Send + 'static,
 {
+    each_connection(move |stream| {
+        let handler = handler.clone();
+        async move {
+            let service = hyper::service::service_fn(move |request| {
+                let handler = handler.clone();
+                async move { Ok::<_, Infallible>(handler(request).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        }
+    })
+    .await
+}
+
+/// Listens on 127.0.0.1:0 and runs `serve` in a task for each connection; with the number of
+/// connections accepted.
+async fn each_connection<F, Fut>(serve: F) -> (SocketAddr, Arc<AtomicUsize>)
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let accepted = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&accepted);
     tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
+        while let Ok((stream, _)) = listener.accept().await {
             counter.fetch_add(1, Ordering::Relaxed);
-            let handler = handler.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |request| {
-                    let handler = handler.clone();
-                    async move { Ok::<_, Infallible>(handler(request).await) }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+            tokio::spawn(serve(stream));
         }
     });
     (addr, accepted)
@@ -78,19 +88,13 @@ pub(super) async fn named_backend(name: &'static str) -> SocketAddr {
 
 /// A server that accepts connections and writes `raw` on each, then closes.
 pub(super) async fn raw_backend(raw: &'static [u8]) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf).await;
-            let _ = stream.write_all(raw).await;
-        }
-    });
-    addr
+    each_connection(move |mut stream| async move {
+        let mut buf = [0u8; 4096];
+        let _ = stream.read(&mut buf).await;
+        let _ = stream.write_all(raw).await;
+    })
+    .await
+    .0
 }
 
 /// A server that, on each connection, answers one request with each of `answers` in turn, then
@@ -98,27 +102,15 @@ pub(super) async fn raw_backend(raw: &'static [u8]) -> SocketAddr {
 pub(super) async fn scripted_backend(
     answers: &'static [&'static [u8]],
 ) -> (SocketAddr, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&accepted);
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            counter.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                for answer in answers {
-                    let _ = stream.read(&mut buf).await;
-                    let _ = stream.write_all(answer).await;
-                }
-                let _ = stream.read(&mut buf).await;
-            });
+    each_connection(move |mut stream| async move {
+        let mut buf = [0u8; 4096];
+        for answer in answers {
+            let _ = stream.read(&mut buf).await;
+            let _ = stream.write_all(answer).await;
         }
-    });
-    (addr, accepted)
+        let _ = stream.read(&mut buf).await;
+    })
+    .await
 }
 
 /// A port nothing listens on: tcpmux's, privileged and unused. (A port bound to 0 and then
