@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 /// opens for every proxied request. Nothing is logged inside it at `info`, yet an enabled span
 /// costs the formatting of its fields and a slab entry per request (a tenth of the proxy's
 /// user-space CPU time with keep-alive); `RUST_LOG=debug` brings it back with the retry events.
-const DEFAULT_FILTER: &str = "info,switchyard_core::proxy::metrics=warn";
+const DEFAULT_FILTER: &str = "info,switchyard::request=warn";
 
 /// Logs go to stderr; `RUST_LOG` selects them, by default `info` without the library's
 /// per-request span (see [`DEFAULT_FILTER`]).
@@ -96,5 +96,26 @@ fn run_async(
             eprintln!("[ALERT] {error:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DEFAULT_FILTER;
+    use switchyard_core::proxy::REQUEST_SPAN_TARGET;
+    use tracing_subscriber::EnvFilter;
+
+    #[test]
+    fn the_default_filter_leaves_out_the_request_span_but_not_info_events() {
+        assert!(DEFAULT_FILTER.contains(&format!("{REQUEST_SPAN_TARGET}=warn")));
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new(DEFAULT_FILTER))
+            .with_writer(std::io::sink)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!(target: REQUEST_SPAN_TARGET, "request");
+            assert!(span.is_disabled());
+            assert!(!tracing::info_span!(target: "switchyard_core::health", "check").is_disabled());
+        });
     }
 }

@@ -106,7 +106,8 @@
 //! `switchyard_backend_responses_total{backend, code}` and
 //! `switchyard_server_responses_total{backend, server, code}` through the `metrics` facade (the
 //! application's recorder sees them) and opens a `tracing` span `request` per proxied request
-//! with `backend`, `server`, `method` and `path` fields.
+//! with `backend`, `server`, `method` and `path` fields (target
+//! [`proxy::REQUEST_SPAN_TARGET`], `switchyard::request`).
 
 pub mod accounts;
 mod admin;

@@ -7,8 +7,8 @@ use super::error::error_response;
 use super::error_pages::{custom_page, ErrorPages};
 use super::forward::forward;
 use super::headers::strip_hop_by_hop;
-use super::metrics;
 use super::plan::{stricter, FrontendPlan};
+use super::span::request_span;
 use super::trace::Trace;
 use super::tunnel;
 use super::{full_body, ProxyBody};
@@ -128,7 +128,7 @@ where
     let conn_mode = stricter(plan.conn_mode, backend_plan.conn_mode);
 
     let close_upstream = conn_mode != ConnMode::KeepAlive;
-    let span = metrics::request_span(backend.name(), &parts);
+    let span = request_span(backend.name(), &parts);
     let forwarded = forward(
         backend,
         backend_plan,
@@ -162,7 +162,7 @@ where
         }
     };
     backend.counters.count_response(response.status().as_u16());
-    metrics::backend_response(backend.shared_name(), response.status().as_u16());
+    backend.count_response_metric(response.status().as_u16());
     if conn_mode == ConnMode::Close {
         response
             .headers_mut()

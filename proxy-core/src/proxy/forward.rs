@@ -113,7 +113,7 @@ where
     let mut retry = 0;
     loop {
         let server = Arc::clone(slot.server());
-        super::metrics::record_server(&server.name);
+        super::span::record_server(&server.name);
         trace.server = Some(Arc::clone(&server));
         let target = Target {
             backend: Arc::clone(backend),
@@ -164,7 +164,7 @@ where
                 let (response, connect_time) = (sent.response, sent.connect_time);
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
-                super::metrics::server_response(backend.shared_name(), &server.name, status);
+                server.count_response_metric(backend.shared_name(), status);
                 if retry >= retries || !model.retry_on.statuses.contains(&status) {
                     let response_time = sending.elapsed().saturating_sub(connect_time);
                     trace.response = Some(response_time);

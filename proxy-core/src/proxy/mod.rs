@@ -29,10 +29,10 @@ mod error_pages;
 mod forward;
 mod headers;
 mod logged;
-mod metrics;
 mod outgoing;
 mod plan;
 mod queue;
+mod span;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
@@ -42,6 +42,7 @@ mod upstream;
 
 pub use body::{box_body, BoxError, ProxyBody};
 pub use client::Client;
+pub use span::REQUEST_SPAN_TARGET;
 
 pub(crate) use body::{full_body, Guarded};
 pub(crate) use dispatch::unrouted_response;

@@ -5,6 +5,7 @@
 //! `ArcSwap::load` per pick. This mirrors HAProxy's `lbprm` trees being updated by
 //! `set_server_status_up/down` and `server_recalc_eweight`, outside of request processing.
 
+use super::telemetry::ResponseKeys;
 use super::{AdminState, CheckInfo, Counters, ServerId, ServerState};
 use crate::balance::{self, Balancer, PickCtx};
 use crate::model;
@@ -33,6 +34,8 @@ pub struct BackendState {
     history: Mutex<(bool, CheckInfo)>,
     /// Traffic counters.
     pub counters: Counters,
+    /// Its `metrics` response counter.
+    response_keys: ResponseKeys,
 }
 
 impl BackendState {
@@ -48,8 +51,10 @@ impl BackendState {
         let selection = ArcSwap::from_pointee(balance::build(backend, &servers));
         let up = servers.iter().any(|s| s.is_usable());
         let history = CheckInfo::new(Instant::now(), &model::ServerCheck::default());
+        let name = Arc::from(backend.name.as_str());
         BackendState {
-            name: Arc::from(backend.name.as_str()),
+            response_keys: ResponseKeys::backend(&name),
+            name,
             model: ArcSwap::from_pointee(backend.clone()),
             servers: ArcSwap::from_pointee(servers),
             selection,
@@ -69,6 +74,11 @@ impl BackendState {
     /// The backend's name, shared (for metrics labels).
     pub(crate) fn shared_name(&self) -> &Arc<str> {
         &self.name
+    }
+
+    /// Counts an answer of this backend for the `metrics` recorder.
+    pub(crate) fn count_response_metric(&self, status: u16) {
+        self.response_keys.count(status);
     }
 
     /// HAProxy's proxy id (`iid` in `show stat`).

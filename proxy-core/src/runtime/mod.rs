@@ -17,6 +17,7 @@ mod observe;
 mod rate;
 mod reconfigure;
 mod server;
+mod telemetry;
 mod timing;
 
 pub use backend::BackendState;

@@ -2,12 +2,13 @@
 
 use super::check::CheckInfo;
 use super::observe::{Observer, Outcome};
+use super::telemetry::ResponseKeys;
 use super::Counters;
 use crate::model;
 use arc_swap::ArcSwap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tokio::sync::futures::OwnedNotified;
 use tokio::sync::Notify;
 
@@ -98,6 +99,8 @@ pub struct ServerState {
     cut_generation: AtomicU64,
     sessions_cut: Arc<Notify>,
     model: model::Server,
+    /// Made on the first response, when the backend's name is at hand.
+    response_keys: OnceLock<ResponseKeys>,
 }
 
 impl ServerState {
@@ -132,6 +135,7 @@ impl ServerState {
             cut_generation: AtomicU64::new(0),
             sessions_cut: Arc::new(Notify::new()),
             model: server.clone(),
+            response_keys: OnceLock::new(),
         }
     }
 
@@ -306,6 +310,13 @@ impl ServerState {
             Some((seen, of)) => format!("{word} {seen}/{of}"),
             None => word.to_string(),
         }
+    }
+
+    /// Counts an answer of this server, in `backend`, for the `metrics` recorder.
+    pub(crate) fn count_response_metric(&self, backend: &Arc<str>, status: u16) {
+        self.response_keys
+            .get_or_init(|| ResponseKeys::server(backend, &self.name))
+            .count(status);
     }
 
     /// A copy of the health-check fields (`check_status`, `chkfail`, `downtime`...).
