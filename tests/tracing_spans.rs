@@ -62,5 +62,8 @@ fn each_request_has_a_span_naming_its_backend_and_server() {
         assert!(span.contains(field), "{field} missing in: {text}");
     }
     // Its target, for filters (the binary's default filter leaves the span out by it).
-    assert!(span.contains(switchyard_core::proxy::REQUEST_SPAN_TARGET), "{text}");
+    assert!(
+        span.contains(switchyard_core::proxy::REQUEST_SPAN_TARGET),
+        "{text}"
+    );
 }
