@@ -5,6 +5,7 @@ use super::support::*;
 use crate::model::ConnMode;
 use http::{Request, Response};
 use std::sync::atomic::Ordering;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn ok(_: Request<hyper::body::Incoming>) -> TestResponse {
     Response::new(text("ok"))
@@ -137,4 +138,30 @@ async fn a_response_to_head_ends_with_its_head() {
         1,
         "the connection was reused after HEAD"
     );
+}
+
+#[tokio::test]
+async fn a_body_the_server_stops_sending_is_cut_after_timeout_server() {
+    // Sends half of its body, then nothing, keeping the connection open.
+    let (stalling, _) =
+        scripted_backend(&[b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort"]).await;
+    let mut config = config(vec![server("a", stalling)]);
+    config.backends[0].timeouts.server = Some(std::time::Duration::from_millis(100));
+    let proxy = start(config).await;
+    let mut client = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
+    client
+        .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    // Well past the 100 ms: the proxy closes the client connection rather than wait on.
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        client.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "still waiting on the stalled body");
+    let answer = String::from_utf8_lossy(&answer);
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    assert!(body.len() < 10, "{answer}");
 }

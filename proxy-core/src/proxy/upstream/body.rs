@@ -10,10 +10,13 @@ use super::upload::Upload;
 use super::UpstreamError;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
+use std::time::Duration;
+use tokio::time::{Instant, Sleep};
 
 /// Where a connection goes back to once its response has ended.
 pub(super) struct Release {
@@ -30,6 +33,34 @@ pub(crate) struct PooledBody {
     upload: Option<Upload>,
     /// `None` when the connection must not be reused.
     release: Option<Release>,
+    stall: Stall,
+}
+
+/// `timeout server` while a body is read: its timer is made the first time the server has
+/// nothing to send (never for a body that arrives with its head) and pushed back by each read.
+struct Stall {
+    limit: Option<Duration>,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl Stall {
+    /// Bytes came: the limit counts from now.
+    fn progress(&mut self) {
+        if let (Some(limit), Some(timer)) = (self.limit, self.timer.as_mut()) {
+            timer.as_mut().reset(Instant::now() + limit);
+        }
+    }
+
+    /// Nothing to read: whether the limit has passed (else the task wakes when it does).
+    fn expired(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(limit) = self.limit else {
+            return false;
+        };
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        timer.as_mut().poll(cx).is_ready()
+    }
 }
 
 impl PooledBody {
@@ -38,12 +69,17 @@ impl PooledBody {
         kind: BodyKind,
         upload: Option<Upload>,
         release: Option<Release>,
+        stall_limit: Option<Duration>,
     ) -> PooledBody {
         let mut body = PooledBody {
             conn: Some(conn),
             decoder: Decoder::new(kind),
             upload,
             release,
+            stall: Stall {
+                limit: stall_limit,
+                timer: None,
+            },
         };
         body.release_if_ended();
         body
@@ -56,6 +92,10 @@ impl PooledBody {
             decoder: Decoder::new(BodyKind::Empty),
             upload: None,
             release: None,
+            stall: Stall {
+                limit: None,
+                timer: None,
+            },
         }
     }
 
@@ -112,14 +152,20 @@ impl Body for PooledBody {
                     return Poll::Ready(None);
                 }
                 Ok(Decoded::NeedMore) => {
-                    match ready!(conn.poll_fill(cx)) {
+                    let filled = match conn.poll_fill(cx) {
+                        Poll::Pending if this.stall.expired(cx) => {
+                            return this.fail(UpstreamError::Stalled)
+                        }
+                        polled => ready!(polled),
+                    };
+                    match filled {
                         Ok(0) => {
                             if let Err(error) = this.decoder.closed() {
                                 return this.fail(error);
                             }
                             this.release = None;
                         }
-                        Ok(_) => {}
+                        Ok(_) => this.stall.progress(),
                         Err(error) => return this.fail(UpstreamError::Broken(error)),
                     }
                     continue;

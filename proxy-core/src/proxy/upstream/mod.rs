@@ -36,6 +36,9 @@ pub(crate) enum UpstreamError {
     /// The connection broke while the request or the response was on its way.
     #[error("connection broken: {0}")]
     Broken(#[source] io::Error),
+    /// The server sent nothing of its response body for `timeout server`.
+    #[error("response body stalled for longer than 'timeout server'")]
+    Stalled,
     /// What the server sent is not a valid HTTP/1 response.
     #[error("invalid response: {0}")]
     Invalid(&'static str),

@@ -101,6 +101,8 @@ pub(crate) struct Upstream {
     servers: ArcSwap<Vec<Arc<ServerPool>>>,
     idle_time: Duration,
     connect_timeout: Option<Duration>,
+    /// `timeout server`: the longest a response body may stall.
+    server_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Upstream {
@@ -112,8 +114,9 @@ impl std::fmt::Debug for Upstream {
 }
 
 impl Upstream {
-    /// Empty pools for `servers` servers, connecting within `connect_timeout` and keeping idle
-    /// connections no longer than `server_timeout` (and 10s).
+    /// Empty pools for `servers` servers, connecting within `connect_timeout`, ending response
+    /// bodies that stall for `server_timeout`, and keeping idle connections no longer than
+    /// `server_timeout` (and 10s).
     pub(crate) fn new(
         servers: usize,
         connect_timeout: Option<Duration>,
@@ -124,6 +127,7 @@ impl Upstream {
             servers: ArcSwap::default(),
             idle_time,
             connect_timeout,
+            server_timeout,
         };
         upstream.grow(servers);
         upstream
@@ -202,11 +206,8 @@ impl Upstream {
             }
         };
         let (answer, connect_time) = answer;
-        Ok(respond(
-            answer,
-            connect_time,
-            reuse.then(|| Release { pool, addr }),
-        ))
+        let release = reuse.then(|| Release { pool, addr });
+        Ok(respond(answer, connect_time, release, self.server_timeout))
     }
 
     /// A new connection to `addr`.
@@ -225,8 +226,14 @@ impl Upstream {
 }
 
 /// The response of `answer`, its body giving the connection back through `release` once it
-/// has ended; after a `101` the connection goes with it instead.
-fn respond(answer: Answer, connect_time: Duration, release: Option<Release>) -> Sent {
+/// has ended and failing when the server sends nothing for `stall_limit`; after a `101` the
+/// connection goes with it instead.
+fn respond(
+    answer: Answer,
+    connect_time: Duration,
+    release: Option<Release>,
+    stall_limit: Option<Duration>,
+) -> Sent {
     let Answer {
         response,
         body,
@@ -244,7 +251,7 @@ fn respond(answer: Answer, connect_time: Duration, release: Option<Release>) -> 
         };
     }
     let release = release.filter(|_| keep_alive);
-    let response = response.map(|()| PooledBody::new(conn, body, upload, release));
+    let response = response.map(|()| PooledBody::new(conn, body, upload, release, stall_limit));
     Sent {
         response,
         connect_time,
