@@ -246,18 +246,29 @@ impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
     /// Writes the 408 page; ready once all of it is written.
     fn poll_answer_408(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let page = self.timeouts.request_timeout_page.clone();
-        loop {
-            let written = self.answered.unwrap_or(0);
-            let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {
-                return Poll::Ready(Ok(()));
-            };
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, rest))?;
-            if n == 0 {
-                return Poll::Ready(Ok(()));
-            }
-            self.answered = Some(written + n);
-        }
+        let mut written = self.answered.unwrap_or(0);
+        let outcome = poll_write_rest(&mut self.inner, cx, &page, &mut written);
+        self.answered = Some(written);
+        outcome.map_ok(|_| ())
     }
+}
+
+/// Writes what is left of `page` after the `written` bytes already out, counting them; ready
+/// with whether all of it went out (`false`: the peer took no more).
+fn poll_write_rest<T: AsyncWrite + Unpin>(
+    inner: &mut T,
+    cx: &mut Context<'_>,
+    page: &[u8],
+    written: &mut usize,
+) -> Poll<io::Result<bool>> {
+    while let Some(rest) = page.get(*written..).filter(|rest| !rest.is_empty()) {
+        let n = ready!(Pin::new(&mut *inner).poll_write(cx, rest))?;
+        if n == 0 {
+            return Poll::Ready(Ok(false));
+        }
+        *written += n;
+    }
+    Poll::Ready(Ok(true))
 }
 
 impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
@@ -282,18 +293,10 @@ impl<T: AsyncRead + AsyncWrite + Unpin> TimedIo<T> {
         page: &[u8],
         len: usize,
     ) -> Poll<io::Result<usize>> {
-        loop {
-            let written = self.replaced_400.unwrap_or(0);
-            let Some(rest) = page.get(written..).filter(|rest| !rest.is_empty()) else {
-                self.replaced_400 = Some(written);
-                return Poll::Ready(Ok(len));
-            };
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, rest))?;
-            if n == 0 {
-                return Poll::Ready(Ok(0));
-            }
-            self.replaced_400 = Some(written + n);
-        }
+        let mut written = self.replaced_400.unwrap_or(0);
+        let outcome = poll_write_rest(&mut self.inner, cx, page, &mut written);
+        self.replaced_400 = Some(written);
+        outcome.map_ok(|all_out| if all_out { len } else { 0 })
     }
 }
 
