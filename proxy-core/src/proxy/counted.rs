@@ -40,32 +40,6 @@ impl Target {
     }
 }
 
-/// The length of a request head as HTTP/1.1 writes it: request line, fields, blank line.
-pub(crate) fn request_head_len<B>(request: &http::Request<B>) -> u64 {
-    let target = request
-        .uri()
-        .path_and_query()
-        .map_or(1, |pq| pq.as_str().len());
-    // `<method> <target> HTTP/1.1\r\n`
-    let line = request.method().as_str().len() + 1 + target + 11;
-    head_len(line, request.headers())
-}
-
-/// The length of a response head as HTTP/1.1 writes it: status line, fields, blank line.
-pub(crate) fn response_head_len<B>(response: &http::Response<B>) -> u64 {
-    let reason = response.status().canonical_reason().map_or(0, str::len);
-    // `HTTP/1.1 <code> <reason>\r\n`
-    head_len(9 + 3 + 1 + reason + 2, response.headers())
-}
-
-fn head_len(line: usize, headers: &http::HeaderMap) -> u64 {
-    let fields: usize = headers
-        .iter()
-        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
-        .sum();
-    u64::try_from(line + fields + 2).unwrap_or(u64::MAX)
-}
-
 fn counter(counters: &Counters, direction: Direction) -> &AtomicU64 {
     match direction {
         Direction::ToServer => &counters.bytes_in,

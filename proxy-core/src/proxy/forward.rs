@@ -12,7 +12,7 @@
 
 use super::body::Guarded;
 use super::body::Observed;
-use super::counted::{self, CountOn, Direction, Target, TimesOnDrop};
+use super::counted::{CountOn, Direction, Target, TimesOnDrop};
 use super::cut::{CutWatch, Cuttable};
 use super::outgoing::Outgoing;
 use super::plan::BackendPlan;
@@ -106,7 +106,7 @@ where
     } else {
         0
     };
-    // Whether a retry may need the request head after hyper took it: a failed connection
+    // Whether a retry may need the request head after the upstream took it: a failed connection
     // hands it back unsent, the other retried failures do not.
     let copy_for_retry = retries > 0 && Outgoing::retried_after_sending(&model.retry_on);
     let mut body = Some(body);
@@ -141,7 +141,6 @@ where
             close_upstream,
         )?;
         let mut unsent = None;
-        let request_head = counted::request_head_len(&request);
         let sending = Instant::now();
         // The futures are made in place, not moved into wrappers: each move of a future held
         // across an await can keep a copy of it in the request's state, which hyper moves
@@ -161,7 +160,8 @@ where
         };
         let failure = match outcome {
             Ok(sent) => {
-                let (response, connect_time) = (sent.response, sent.connect_time);
+                let (response, connect_time, heads) =
+                    (sent.response, sent.connect_time, sent.head_lens);
                 let status = response.status().as_u16();
                 server.observe(Outcome::Status(status));
                 server.count_response_metric(backend.shared_name(), status);
@@ -169,8 +169,8 @@ where
                     let response_time = sending.elapsed().saturating_sub(connect_time);
                     trace.response = Some(response_time);
                     trace.connect = Some(connect_time);
-                    target.count(Direction::ToServer, request_head);
-                    target.count(Direction::ToClient, counted::response_head_len(&response));
+                    target.count(Direction::ToServer, wire_len(heads.request));
+                    target.count(Direction::ToClient, wire_len(heads.response));
                     server.counters.count_response(status);
                     let times = TimesOnDrop {
                         target: target.clone(),
@@ -309,6 +309,11 @@ impl Failure {
             Failure::Killed => ProxyError::Killed,
         }
     }
+}
+
+/// A byte count for the counters.
+fn wire_len(len: usize) -> u64 {
+    u64::try_from(len).unwrap_or(u64::MAX)
 }
 
 /// Adds one to the same counter of the backend and of `server` (HAProxy counts `econ`,

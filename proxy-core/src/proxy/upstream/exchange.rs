@@ -5,6 +5,7 @@
 use super::conn::Conn;
 use super::head::{parse_response, BodyKind, Final, Head};
 use super::upload::Upload;
+use super::HeadLens;
 use super::UpstreamError;
 use http::Response;
 use std::future::poll_fn;
@@ -13,6 +14,8 @@ use std::task::{ready, Context, Poll};
 /// A response head, with the connection and what is left to send of the request.
 pub(super) struct Answer {
     pub(super) response: Response<()>,
+    /// The lengths on the wire of the request head sent and of the response head.
+    pub(super) head_lens: HeadLens,
     pub(super) body: BodyKind,
     /// Whether the connection may carry another request after this response.
     pub(super) keep_alive: bool,
@@ -27,6 +30,7 @@ pub(super) async fn exchange(
     upload: Upload,
     to_head: bool,
 ) -> Result<Answer, UpstreamError> {
+    let request_head = upload.head_len();
     let mut upload = Some(upload);
     let mut keep_alive = true;
     let mut heard = false;
@@ -44,6 +48,10 @@ pub(super) async fn exchange(
     let upload = upload.filter(|upload| !upload.is_done());
     Ok(Answer {
         response: head.response,
+        head_lens: HeadLens {
+            request: request_head,
+            response: head.len,
+        },
         body: head.body,
         keep_alive: keep_alive && head.keep_alive,
         conn,

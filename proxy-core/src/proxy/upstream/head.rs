@@ -126,6 +126,8 @@ pub(super) enum Head {
 /// can be reused after it.
 pub(super) struct Final {
     pub(super) response: Response<()>,
+    /// The head's length on the wire (status line, fields, blank line).
+    pub(super) len: usize,
     pub(super) body: BodyKind,
     pub(super) keep_alive: bool,
 }
@@ -196,6 +198,7 @@ pub(super) fn parse_response(
     *response.headers_mut() = headers;
     Ok(Some(Head::Final(Final {
         response,
+        len,
         body,
         keep_alive,
     })))

@@ -24,6 +24,14 @@ pub(crate) use pool::Upstream;
 
 use std::io;
 
+/// The lengths of the two heads of an exchange as they went over the wire (status or request
+/// line, fields, blank line), for the `bin`/`bout` counters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeadLens {
+    pub(crate) request: usize,
+    pub(crate) response: usize,
+}
+
 /// Why a request could not be sent to a server, or its response not received.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum UpstreamError {

@@ -7,7 +7,7 @@ use super::conn::{Conn, Upgraded};
 use super::exchange::{exchange, Answer};
 use super::head::asks_upgrade;
 use super::upload::Upload;
-use super::{PooledBody, UpstreamError};
+use super::{HeadLens, PooledBody, UpstreamError};
 use crate::proxy::{full_body, ProxyBody};
 use crate::runtime::ServerState;
 use arc_swap::ArcSwap;
@@ -75,6 +75,7 @@ impl ServerPool {
 /// HAProxy's `ctime`), and after a `101` the connection, now carrying the other protocol.
 pub(crate) struct Sent {
     pub(crate) response: Response<PooledBody>,
+    pub(crate) head_lens: HeadLens,
     pub(crate) connect_time: Duration,
     pub(crate) upgraded: Option<Upgraded>,
 }
@@ -236,6 +237,7 @@ fn respond(
 ) -> Sent {
     let Answer {
         response,
+        head_lens,
         body,
         keep_alive,
         conn,
@@ -246,6 +248,7 @@ fn respond(
         let response = response.map(|()| PooledBody::empty());
         return Sent {
             response,
+            head_lens,
             connect_time,
             upgraded,
         };
@@ -254,6 +257,7 @@ fn respond(
     let response = response.map(|()| PooledBody::new(conn, body, upload, release, stall_limit));
     Sent {
         response,
+        head_lens,
         connect_time,
         upgraded: None,
     }

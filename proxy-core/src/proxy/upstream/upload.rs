@@ -21,6 +21,7 @@ const GATHER: usize = 64 * 1024;
 pub(super) struct Upload {
     /// What is left to write of the head.
     head: BytesMut,
+    head_len: usize,
     /// Body bytes, framed, waiting to be written.
     out: BytesMut,
     /// The body still to be read from the client; `None` once it has ended.
@@ -35,6 +36,7 @@ impl Upload {
         let framing = encode_request(parts, &body, &mut head);
         let body = Some(body).filter(|body| framing != Framing::Empty && !body.is_end_stream());
         let mut upload = Upload {
+            head_len: head.len(),
             head,
             out: BytesMut::new(),
             body: None,
@@ -45,6 +47,11 @@ impl Upload {
             None => upload.finish(None),
         }
         upload
+    }
+
+    /// The length of the head, as written.
+    pub(super) fn head_len(&self) -> usize {
+        self.head_len
     }
 
     /// Whether everything has been written.
