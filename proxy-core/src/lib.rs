@@ -117,6 +117,7 @@ pub mod config;
 pub mod control;
 mod error;
 pub mod frontend;
+mod h1;
 mod health;
 mod live;
 mod log;

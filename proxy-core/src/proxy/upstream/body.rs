@@ -3,11 +3,11 @@
 //! pool; dropped earlier, the connection is closed.
 
 use super::conn::Conn;
-use super::decode::{Decoded, Decoder};
 use super::head::BodyKind;
 use super::pool::ServerPool;
-use super::upload::Upload;
 use super::UpstreamError;
+use crate::h1::decode::{Decoded, Decoder};
+use crate::h1::send::Sending;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use std::future::Future;
@@ -30,7 +30,7 @@ pub(crate) struct PooledBody {
     conn: Option<Conn>,
     decoder: Decoder,
     /// The rest of the request, still being sent.
-    upload: Option<Upload>,
+    upload: Option<Sending>,
     /// `None` when the connection must not be reused.
     release: Option<Release>,
     stall: Stall,
@@ -67,13 +67,13 @@ impl PooledBody {
     pub(super) fn new(
         conn: Conn,
         kind: BodyKind,
-        upload: Option<Upload>,
+        upload: Option<Sending>,
         release: Option<Release>,
         stall_limit: Option<Duration>,
     ) -> PooledBody {
         let mut body = PooledBody {
             conn: Some(conn),
-            decoder: Decoder::new(kind),
+            decoder: kind.decoder(),
             upload,
             release,
             stall: Stall {
@@ -89,7 +89,7 @@ impl PooledBody {
     pub(super) fn empty() -> PooledBody {
         PooledBody {
             conn: None,
-            decoder: Decoder::new(BodyKind::Empty),
+            decoder: Decoder::Done,
             upload: None,
             release: None,
             stall: Stall {
@@ -144,7 +144,7 @@ impl Body for PooledBody {
                     Poll::Pending => {}
                 }
             }
-            let frame = match this.decoder.decode(&mut conn.read) {
+            let frame = match this.decoder.decode(&mut conn.inbox.bytes) {
                 Ok(Decoded::Data(data)) => Frame::data(data),
                 Ok(Decoded::Trailers(trailers)) => Frame::trailers(trailers),
                 Ok(Decoded::End) => {
@@ -161,7 +161,7 @@ impl Body for PooledBody {
                     match filled {
                         Ok(0) => {
                             if let Err(error) = this.decoder.closed() {
-                                return this.fail(error);
+                                return this.fail(error.into());
                             }
                             this.release = None;
                         }
@@ -170,7 +170,7 @@ impl Body for PooledBody {
                     }
                     continue;
                 }
-                Err(error) => return this.fail(error),
+                Err(error) => return this.fail(error.into()),
             };
             this.release_if_ended();
             return Poll::Ready(Some(Ok(frame)));

@@ -1,50 +1,29 @@
 //! One connection to a server: its socket and the bytes read from it but not used yet.
 
-use bytes::{Buf, BytesMut};
+use crate::h1::read::{Inbox, Prefixed};
 use std::io;
-use std::pin::Pin;
-use std::task::{ready, Context, Poll};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use std::task::{Context, Poll};
 use tokio::net::TcpStream;
-
-/// The room made for the first read of a response: a small response fits in it whole.
-const FIRST_READ: usize = 4 * 1024;
-/// The most room made for one read, reached by doubling while reads fill what they are given.
-const MAX_READ: usize = 64 * 1024;
 
 /// A connection to a server.
 pub(super) struct Conn {
     pub(super) stream: TcpStream,
     /// Read from the server and not consumed yet. Empty and without memory while idle.
-    pub(super) read: BytesMut,
-    /// How much room the next read gets.
-    read_size: usize,
+    pub(super) inbox: Inbox,
 }
 
 impl Conn {
     pub(super) fn new(stream: TcpStream) -> Conn {
         Conn {
             stream,
-            read: BytesMut::new(),
-            read_size: FIRST_READ,
+            inbox: Inbox::default(),
         }
     }
 
-    /// Reads what the server has sent into [`Conn::read`]: the number of bytes, 0 at the end of
-    /// the stream.
+    /// Reads what the server has sent into [`Conn::inbox`]: the number of bytes, 0 at the end
+    /// of the stream.
     pub(super) fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let filled = self.read.len();
-        // Zeroed room (a few hundred nanoseconds at most) keeps this free of `unsafe`.
-        self.read.resize(filled + self.read_size, 0);
-        let mut room = ReadBuf::new(&mut self.read[filled..]);
-        let polled = Pin::new(&mut self.stream).poll_read(cx, &mut room);
-        let read = room.filled().len();
-        self.read.truncate(filled + read);
-        ready!(polled)?;
-        if read == self.read_size {
-            self.read_size = (self.read_size * 2).min(MAX_READ);
-        }
-        Poll::Ready(Ok(read))
+        self.inbox.poll_fill(&mut self.stream, cx)
     }
 
     /// Whether an idle connection can take a request: the server has not closed it nor sent
@@ -56,61 +35,17 @@ impl Conn {
 
     /// Ready to wait idle in a pool: nothing left over from the last response, and no memory.
     pub(super) fn into_idle(mut self) -> Option<Conn> {
-        if !self.read.is_empty() {
-            return None;
-        }
-        self.read = BytesMut::new();
-        self.read_size = FIRST_READ;
-        Some(self)
+        self.inbox.idle().then_some(self)
     }
 }
 
 /// A server connection handed over after `101 Switching Protocols`: what the server sent after
 /// its response head comes first, then the socket.
-pub(crate) struct Upgraded {
-    stream: TcpStream,
-    early: BytesMut,
-}
+pub(crate) type Upgraded = Prefixed<TcpStream>;
 
-impl Upgraded {
-    pub(super) fn new(conn: Conn) -> Upgraded {
-        Upgraded {
-            stream: conn.stream,
-            early: conn.read,
-        }
-    }
-}
-
-impl AsyncRead for Upgraded {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        if self.early.is_empty() {
-            return Pin::new(&mut self.stream).poll_read(cx, buf);
-        }
-        let len = self.early.len().min(buf.remaining());
-        buf.put_slice(&self.early[..len]);
-        self.early.advance(len);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncWrite for Upgraded {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        data: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, data)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+impl Conn {
+    /// The connection, taken over by the protocol its server switched to.
+    pub(super) fn upgraded(self) -> Upgraded {
+        self.inbox.prefixing(self.stream)
     }
 }

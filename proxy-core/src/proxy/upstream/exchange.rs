@@ -4,9 +4,9 @@
 
 use super::conn::Conn;
 use super::head::{parse_response, BodyKind, Final, Head};
-use super::upload::Upload;
 use super::HeadLens;
 use super::UpstreamError;
+use crate::h1::send::{SendError, Sending};
 use http::Response;
 use std::future::poll_fn;
 use std::task::{ready, Context, Poll};
@@ -21,13 +21,13 @@ pub(super) struct Answer {
     pub(super) keep_alive: bool,
     pub(super) conn: Conn,
     /// The rest of the request body, when the server answered before it was all sent.
-    pub(super) upload: Option<Upload>,
+    pub(super) upload: Option<Sending>,
 }
 
 /// Sends `upload` on `conn` and reads the response head. `to_head`: the request is `HEAD`.
 pub(super) async fn exchange(
     mut conn: Conn,
-    upload: Upload,
+    upload: Sending,
     to_head: bool,
 ) -> Result<Answer, UpstreamError> {
     let request_head = upload.head_len();
@@ -64,7 +64,7 @@ pub(super) async fn exchange(
 /// connection is not reused: the server may still have answered.
 fn poll_head(
     conn: &mut Conn,
-    upload: &mut Option<Upload>,
+    upload: &mut Option<Sending>,
     keep_alive: &mut bool,
     heard: &mut bool,
     to_head: bool,
@@ -74,21 +74,23 @@ fn poll_head(
         if let Some(sending) = upload {
             match sending.poll_send(&mut conn.stream, cx) {
                 Poll::Ready(Ok(())) => *upload = None,
-                Poll::Ready(Err(UpstreamError::Broken(error))) => {
+                Poll::Ready(Err(SendError::Io(error))) => {
                     tracing::debug!(%error, "request not sent whole");
                     *upload = None;
                     *keep_alive = false;
                 }
-                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Ready(Err(SendError::Body(error))) => {
+                    return Poll::Ready(Err(UpstreamError::RequestBody(error)))
+                }
                 Poll::Pending => {}
             }
         }
-        match parse_response(&mut conn.read, to_head)? {
+        match parse_response(&mut conn.inbox.bytes, to_head)? {
             Some(Head::Final(head)) => return Poll::Ready(Ok(head)),
             Some(Head::Informational) => continue,
             None => {}
         }
-        let before = conn.read.len();
+        let before = conn.inbox.bytes.len();
         match ready!(conn.poll_fill(cx)) {
             Ok(0) if *heard || before > 0 => {
                 return Poll::Ready(Err(UpstreamError::Invalid(

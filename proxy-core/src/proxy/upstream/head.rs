@@ -3,34 +3,33 @@
 //! (RFC 9112 §6.3).
 
 use super::UpstreamError;
+use crate::h1::decode::Decoder;
+use crate::h1::fields::{span, FieldSpans, MAX_FIELDS};
+use crate::h1::send::{Framing, Sending};
+use crate::h1::{content_length, ends_chunked, put_field};
 use crate::proxy::headers::lists_token;
+use crate::proxy::ProxyBody;
 use bytes::{BufMut, Bytes, BytesMut};
-use http::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH};
+use http::header::{HeaderMap, CONNECTION, CONTENT_LENGTH};
 use http::header::{TRANSFER_ENCODING, UPGRADE};
 use http::request::Parts;
 use http::{Method, Response, StatusCode, Version};
 use http_body::Body;
 
-/// The most header fields a response head may have (HAProxy's `tune.http.maxhdr`, 101).
-const MAX_HEADERS: usize = 101;
 /// The largest response head accepted (HAProxy's default buffer size is 16 KiB).
 const MAX_HEAD: usize = 64 * 1024;
 
-/// How a request body is delimited on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Framing {
-    /// No body.
-    Empty,
-    /// `Content-Length` bytes.
-    Length(u64),
-    /// `Transfer-Encoding: chunked`.
-    Chunked,
+/// The request of `parts` and `body`, ready to be sent.
+pub(super) fn upload(parts: &Parts, body: ProxyBody) -> Sending {
+    let mut head = BytesMut::new();
+    let framing = encode_request(parts, &body, &mut head);
+    Sending::new(head, framing, body)
 }
 
 /// Writes the head of `parts` as HTTP/1.1 into `out`, with the framing header its body needs
 /// when the head has none: nothing for an empty body, `Content-Length` when the body knows its
 /// size, else `Transfer-Encoding: chunked`.
-pub(super) fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut) -> Framing {
+fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut) -> Framing {
     let target = match (parts.uri.path_and_query(), parts.uri.authority()) {
         (Some(path), _) => path.as_str(),
         (None, Some(authority)) => authority.as_str(),
@@ -71,34 +70,6 @@ pub(super) fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut
     framing
 }
 
-/// Writes one `name: value` field line.
-pub(super) fn put_field(out: &mut BytesMut, name: &[u8], value: &[u8]) {
-    out.put_slice(name);
-    out.put_slice(b": ");
-    out.put_slice(value);
-    out.put_slice(b"\r\n");
-}
-
-/// The `Content-Length` of `headers`: `Ok(None)` without one, an error when its values are not
-/// one and the same number.
-fn content_length(headers: &HeaderMap) -> Result<Option<u64>, UpstreamError> {
-    let mut length = None;
-    for value in headers.get_all(CONTENT_LENGTH) {
-        for item in value.as_bytes().split(|&b| b == b',') {
-            let item = item.trim_ascii();
-            let parsed = (!item.is_empty() && item.iter().all(u8::is_ascii_digit))
-                .then(|| std::str::from_utf8(item).ok()?.parse::<u64>().ok())
-                .flatten()
-                .ok_or(UpstreamError::Invalid("bad content-length"))?;
-            if length.is_some_and(|seen| seen != parsed) {
-                return Err(UpstreamError::Invalid("conflicting content-length"));
-            }
-            length = Some(parsed);
-        }
-    }
-    Ok(length)
-}
-
 /// How a response body is delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum BodyKind {
@@ -112,6 +83,18 @@ pub(super) enum BodyKind {
     UntilClose,
     /// `101 Switching Protocols`: the connection now carries another protocol.
     Upgrade,
+}
+
+impl BodyKind {
+    /// The decoder of a body of this kind.
+    pub(super) fn decoder(self) -> Decoder {
+        match self {
+            BodyKind::Empty | BodyKind::Upgrade => Decoder::Done,
+            BodyKind::Length(length) => Decoder::length(length),
+            BodyKind::Chunked => Decoder::chunked(),
+            BodyKind::UntilClose => Decoder::UntilClose,
+        }
+    }
 }
 
 /// A response head read from a server.
@@ -138,7 +121,7 @@ pub(super) fn parse_response(
     buf: &mut BytesMut,
     to_head: bool,
 ) -> Result<Option<Head>, UpstreamError> {
-    let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut fields = [httparse::EMPTY_HEADER; MAX_FIELDS];
     let mut parsed = httparse::Response::new(&mut fields);
     let len = match parsed.parse(buf) {
         Ok(httparse::Status::Complete(len)) => len,
@@ -157,32 +140,14 @@ pub(super) fn parse_response(
     } else {
         Version::HTTP_11
     };
-    // Where each piece is in `buf`, so that the values can share the head's bytes once it is
-    // taken out.
-    let base = buf.as_ptr() as usize;
-    let at = |piece: &[u8]| {
-        let start = piece.as_ptr() as usize - base;
-        (start, start + piece.len())
-    };
-    let reason = parsed.reason.map(|reason| at(reason.as_bytes()));
-    let mut ranges = [((0, 0), (0, 0)); MAX_HEADERS];
-    let count = parsed.headers.len();
-    for (range, field) in ranges.iter_mut().zip(parsed.headers.iter()) {
-        *range = (at(field.name.as_bytes()), at(field.value));
-    }
+    let reason = parsed.reason.map(|reason| span(buf, reason.as_bytes()));
+    let fields = FieldSpans::of(buf, parsed.headers);
     let head = buf.split_to(len).freeze();
     if (100..200).contains(&code) && code != 101 {
         return Ok(Some(Head::Informational));
     }
     let status = StatusCode::from_u16(code).map_err(|_| UpstreamError::Invalid("status code"))?;
-    let mut headers = HeaderMap::with_capacity(count);
-    for &((name_start, name_end), (value_start, value_end)) in &ranges[..count] {
-        let name = HeaderName::from_bytes(&head[name_start..name_end])
-            .map_err(|_| UpstreamError::Invalid("header field name"))?;
-        let value = HeaderValue::from_maybe_shared(head.slice(value_start..value_end))
-            .map_err(|_| UpstreamError::Invalid("header field value"))?;
-        headers.append(name, value);
-    }
+    let headers = fields.header_map(&head)?;
     let (body, keep_alive) = body_kind(status, version, &headers, to_head)?;
     let mut response = Response::new(());
     *response.status_mut() = status;
@@ -224,12 +189,7 @@ fn body_kind(
         return Ok((BodyKind::Empty, keep_alive));
     }
     if headers.contains_key(TRANSFER_ENCODING) {
-        let chunked = headers
-            .get_all(TRANSFER_ENCODING)
-            .iter()
-            .next_back()
-            .and_then(|value| value.as_bytes().rsplit(|&b| b == b',').next())
-            .is_some_and(|last| last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
+        let chunked = ends_chunked(headers);
         // With a Content-Length as well, the message was made to be read two ways: the
         // connection is not trusted with another request.
         let trusted = keep_alive && chunked && !headers.contains_key(CONTENT_LENGTH);

@@ -12,11 +12,9 @@
 
 mod body;
 mod conn;
-mod decode;
 mod exchange;
 mod head;
 mod pool;
-mod upload;
 
 pub(crate) use body::PooledBody;
 pub(crate) use conn::Upgraded;
@@ -53,6 +51,12 @@ pub(crate) enum UpstreamError {
     /// The client's request body failed while it was being sent.
     #[error("request body: {0}")]
     RequestBody(#[source] super::BoxError),
+}
+
+impl From<crate::h1::Malformed> for UpstreamError {
+    fn from(malformed: crate::h1::Malformed) -> UpstreamError {
+        UpstreamError::Invalid(malformed.0)
+    }
 }
 
 impl UpstreamError {

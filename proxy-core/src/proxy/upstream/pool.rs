@@ -6,7 +6,6 @@ use super::body::Release;
 use super::conn::{Conn, Upgraded};
 use super::exchange::{exchange, Answer};
 use super::head::asks_upgrade;
-use super::upload::Upload;
 use super::{HeadLens, PooledBody, UpstreamError};
 use crate::proxy::{full_body, ProxyBody};
 use crate::runtime::ServerState;
@@ -197,7 +196,7 @@ impl Upstream {
                 }
             };
             // Only a request without a body is sent a second time.
-            let upload = Upload::new(&parts, body.take().unwrap_or_else(|| full_body("")));
+            let upload = super::head::upload(&parts, body.take().unwrap_or_else(|| full_body("")));
             match exchange(conn, upload, to_head).await {
                 Ok(answer) => break (answer, connect_time),
                 Err(UpstreamError::Closed) if reused && replayable => {
@@ -244,7 +243,7 @@ fn respond(
         upload,
     } = answer;
     if response.status() == http::StatusCode::SWITCHING_PROTOCOLS {
-        let upgraded = Some(Upgraded::new(conn));
+        let upgraded = Some(conn.upgraded());
         let response = response.map(|()| PooledBody::empty());
         return Sent {
             response,

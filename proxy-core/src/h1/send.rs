@@ -1,41 +1,60 @@
-//! Sending a request to a server: its head, then its body as the client sends it, delimited by
-//! its length or in chunks. The head and whatever body is already there leave in one write.
+//! Sending a message: its head, then its body as it comes, delimited by its length or in chunks.
+//! The head and whatever body is already there leave in one write.
 
-use super::head::{encode_request, put_field, Framing};
-use super::UpstreamError;
-use crate::proxy::ProxyBody;
+use super::put_field;
+use crate::proxy::{BoxError, ProxyBody};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
-use http::request::Parts;
 use http::HeaderMap;
 use http_body::Body;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use tokio::io::AsyncWrite;
-use tokio::net::TcpStream;
 
-/// Body bytes gathered before a write (more wait for the server to take these).
+/// Body bytes gathered before a write (more wait for the peer to take these).
 const GATHER: usize = 64 * 1024;
 
-/// A request on its way to a server.
-pub(super) struct Upload {
+/// How a message body is delimited on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// No body.
+    Empty,
+    /// `Content-Length` bytes.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+    /// Everything until the connection closes (a response to an HTTP/1.0 client).
+    UntilClose,
+}
+
+/// Why a message could not be sent whole.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SendError {
+    /// The peer's connection failed or stopped taking bytes.
+    #[error("connection broken: {0}")]
+    Io(#[source] io::Error),
+    /// The body failed while it was being read.
+    #[error("body: {0}")]
+    Body(#[source] BoxError),
+}
+
+/// A message on its way to a peer.
+pub(crate) struct Sending {
     /// What is left to write of the head.
     head: BytesMut,
     head_len: usize,
     /// Body bytes, framed, waiting to be written.
     out: BytesMut,
-    /// The body still to be read from the client; `None` once it has ended.
+    /// The body still to be read; `None` once it has ended.
     body: Option<ProxyBody>,
     framing: Framing,
 }
 
-impl Upload {
-    /// Sends the head of `parts`, then `body`.
-    pub(super) fn new(parts: &Parts, body: ProxyBody) -> Upload {
-        let mut head = BytesMut::new();
-        let framing = encode_request(parts, &body, &mut head);
+impl Sending {
+    /// Sends `head` (written whole, with the field that announces `framing`), then `body`.
+    pub(crate) fn new(head: BytesMut, framing: Framing, body: ProxyBody) -> Sending {
         let body = Some(body).filter(|body| framing != Framing::Empty && !body.is_end_stream());
-        let mut upload = Upload {
+        let mut sending = Sending {
             head_len: head.len(),
             head,
             out: BytesMut::new(),
@@ -43,28 +62,28 @@ impl Upload {
             framing,
         };
         match body {
-            Some(body) => upload.body = Some(body),
-            None => upload.finish(None),
+            Some(body) => sending.body = Some(body),
+            None => sending.finish(None),
         }
-        upload
+        sending
     }
 
     /// The length of the head, as written.
-    pub(super) fn head_len(&self) -> usize {
+    pub(crate) fn head_len(&self) -> usize {
         self.head_len
     }
 
     /// Whether everything has been written.
-    pub(super) fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.body.is_none() && self.head.is_empty() && self.out.is_empty()
     }
 
-    /// Writes what can be written; ready once the whole request is out.
-    pub(super) fn poll_send(
+    /// Writes what can be written to `sink`; ready once the whole message is out.
+    pub(crate) fn poll_send<W: AsyncWrite + Unpin>(
         &mut self,
-        stream: &mut TcpStream,
+        sink: &mut W,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<(), UpstreamError>> {
+    ) -> Poll<Result<(), SendError>> {
         loop {
             if let Some(body) = self.body.as_mut().filter(|_| self.out.len() < GATHER) {
                 match Pin::new(body).poll_frame(cx) {
@@ -76,7 +95,7 @@ impl Upload {
                         continue;
                     }
                     Poll::Ready(Some(Err(error))) => {
-                        return Poll::Ready(Err(UpstreamError::RequestBody(error)))
+                        return Poll::Ready(Err(SendError::Body(error)))
                     }
                     Poll::Ready(None) => {
                         self.finish(None);
@@ -92,11 +111,10 @@ impl Upload {
                 };
             }
             let pieces = [IoSlice::new(&self.head), IoSlice::new(&self.out)];
-            let written = ready!(Pin::new(&mut *stream).poll_write_vectored(cx, &pieces))
-                .map_err(UpstreamError::Broken)?;
+            let written = ready!(Pin::new(&mut *sink).poll_write_vectored(cx, &pieces))
+                .map_err(SendError::Io)?;
             if written == 0 {
-                let error = io::Error::from(io::ErrorKind::WriteZero);
-                return Poll::Ready(Err(UpstreamError::Broken(error)));
+                return Poll::Ready(Err(SendError::Io(io::ErrorKind::WriteZero.into())));
             }
             let from_head = written.min(self.head.len());
             self.head.advance(from_head);

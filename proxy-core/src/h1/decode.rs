@@ -1,8 +1,7 @@
-//! Taking a response body out of the bytes read from a server: a fixed length, chunks
+//! Taking a message body out of the bytes read from a peer: a fixed length, chunks
 //! (RFC 9112 §7.1, with their trailer fields), or everything until the connection closes.
 
-use super::head::BodyKind;
-use super::UpstreamError;
+use super::Malformed;
 use bytes::{Buf, Bytes, BytesMut};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -15,7 +14,7 @@ const MAX_TRAILER_FIELDS: usize = 32;
 
 /// What [`Decoder::decode`] found.
 #[derive(Debug)]
-pub(super) enum Decoded {
+pub(crate) enum Decoded {
     /// A piece of the body.
     Data(Bytes),
     /// The trailer fields after the last chunk (the body has ended).
@@ -26,9 +25,9 @@ pub(super) enum Decoded {
     NeedMore,
 }
 
-/// Where a response body is in its framing.
+/// Where a body is in its framing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Decoder {
+pub(crate) enum Decoder {
     /// This many bytes are still to come.
     Length(u64),
     /// A chunk-size line comes next.
@@ -46,23 +45,26 @@ pub(super) enum Decoder {
 }
 
 impl Decoder {
-    /// The decoder of a body delimited as `kind`.
-    pub(super) fn new(kind: BodyKind) -> Decoder {
-        match kind {
-            BodyKind::Empty | BodyKind::Upgrade | BodyKind::Length(0) => Decoder::Done,
-            BodyKind::Length(length) => Decoder::Length(length),
-            BodyKind::Chunked => Decoder::ChunkSize,
-            BodyKind::UntilClose => Decoder::UntilClose,
+    /// The decoder of a body of `length` bytes.
+    pub(crate) fn length(length: u64) -> Decoder {
+        match length {
+            0 => Decoder::Done,
+            length => Decoder::Length(length),
         }
     }
 
+    /// The decoder of a chunked body.
+    pub(crate) fn chunked() -> Decoder {
+        Decoder::ChunkSize
+    }
+
     /// Whether the body has ended.
-    pub(super) fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         *self == Decoder::Done
     }
 
     /// The bytes still to come, when known.
-    pub(super) fn remaining(&self) -> Option<u64> {
+    pub(crate) fn remaining(&self) -> Option<u64> {
         match self {
             Decoder::Length(left) => Some(*left),
             Decoder::Done => Some(0),
@@ -71,7 +73,7 @@ impl Decoder {
     }
 
     /// Takes the next piece of the body out of `buf`.
-    pub(super) fn decode(&mut self, buf: &mut BytesMut) -> Result<Decoded, UpstreamError> {
+    pub(crate) fn decode(&mut self, buf: &mut BytesMut) -> Result<Decoded, Malformed> {
         loop {
             match *self {
                 Decoder::Done => return Ok(Decoded::End),
@@ -105,7 +107,7 @@ impl Decoder {
                         return Ok(Decoded::NeedMore);
                     }
                     if &buf[..2] != b"\r\n" {
-                        return Err(UpstreamError::Invalid("chunk not ended by CRLF"));
+                        return Err(Malformed("chunk not ended by CRLF"));
                     }
                     buf.advance(2);
                     *self = Decoder::ChunkSize;
@@ -127,25 +129,25 @@ impl Decoder {
         }
     }
 
-    /// The server closed the connection: the end of a body read until then, an error for any
+    /// The peer closed the connection: the end of a body read until then, an error for any
     /// other body not complete yet.
-    pub(super) fn closed(&mut self) -> Result<(), UpstreamError> {
+    pub(crate) fn closed(&mut self) -> Result<(), Malformed> {
         match self {
             Decoder::UntilClose | Decoder::Done => {
                 *self = Decoder::Done;
                 Ok(())
             }
-            _ => Err(UpstreamError::Invalid("connection closed inside the body")),
+            _ => Err(Malformed("connection closed inside the body")),
         }
     }
 }
 
 /// Parses a chunk-size line (`1a;ext=x\r\n`) at the start of `buf`; `Ok(None)` while it is
 /// not complete.
-fn chunk_size(buf: &mut BytesMut) -> Result<Option<u64>, UpstreamError> {
+fn chunk_size(buf: &mut BytesMut) -> Result<Option<u64>, Malformed> {
     let Some(end) = buf.windows(2).position(|pair| pair == b"\r\n") else {
         if buf.len() > MAX_SIZE_LINE {
-            return Err(UpstreamError::Invalid("chunk-size line too long"));
+            return Err(Malformed("chunk-size line too long"));
         }
         return Ok(None);
     };
@@ -153,13 +155,13 @@ fn chunk_size(buf: &mut BytesMut) -> Result<Option<u64>, UpstreamError> {
     let digits = line.split(|&b| b == b';').next().unwrap_or_default();
     let digits = digits.trim_ascii_end();
     if digits.is_empty() || digits.len() > 15 {
-        return Err(UpstreamError::Invalid("bad chunk size"));
+        return Err(Malformed("bad chunk size"));
     }
     let mut size = 0u64;
     for &digit in digits {
         let value = char::from(digit)
             .to_digit(16)
-            .ok_or(UpstreamError::Invalid("bad chunk size"))?;
+            .ok_or(Malformed("bad chunk size"))?;
         size = size * 16 + u64::from(value);
     }
     buf.advance(end + 2);
@@ -169,7 +171,7 @@ fn chunk_size(buf: &mut BytesMut) -> Result<Option<u64>, UpstreamError> {
 /// Parses the trailer section at the start of `buf` (fields, then an empty line): `Ok(None)`
 /// while it is not complete, `Some(None)` when it has no field.
 #[allow(clippy::option_option)]
-fn trailers(buf: &mut BytesMut) -> Result<Option<Option<HeaderMap>>, UpstreamError> {
+fn trailers(buf: &mut BytesMut) -> Result<Option<Option<HeaderMap>>, Malformed> {
     if buf.starts_with(b"\r\n") {
         buf.advance(2);
         return Ok(Some(None));
@@ -178,17 +180,17 @@ fn trailers(buf: &mut BytesMut) -> Result<Option<Option<HeaderMap>>, UpstreamErr
     let (len, parsed) = match httparse::parse_headers(buf, &mut fields) {
         Ok(httparse::Status::Complete((len, parsed))) => (len, parsed),
         Ok(httparse::Status::Partial) if buf.len() > MAX_TRAILERS => {
-            return Err(UpstreamError::Invalid("trailer section too large"))
+            return Err(Malformed("trailer section too large"))
         }
         Ok(httparse::Status::Partial) => return Ok(None),
-        Err(_) => return Err(UpstreamError::Invalid("bad trailer field")),
+        Err(_) => return Err(Malformed("bad trailer field")),
     };
     let mut trailers = HeaderMap::with_capacity(parsed.len());
     for field in parsed {
         let name = HeaderName::from_bytes(field.name.as_bytes())
-            .map_err(|_| UpstreamError::Invalid("bad trailer field"))?;
-        let value = HeaderValue::from_bytes(field.value)
-            .map_err(|_| UpstreamError::Invalid("bad trailer field"))?;
+            .map_err(|_| Malformed("bad trailer field"))?;
+        let value =
+            HeaderValue::from_bytes(field.value).map_err(|_| Malformed("bad trailer field"))?;
         trailers.append(name, value);
     }
     buf.advance(len);
@@ -202,11 +204,10 @@ mod tests {
 
     /// Decodes `wire` fed in pieces of `step` bytes: the body, the trailers, whether it ended.
     fn decode_in_steps(
-        kind: BodyKind,
+        mut decoder: Decoder,
         wire: &[u8],
         step: usize,
     ) -> (Vec<u8>, Option<HeaderMap>, bool) {
-        let mut decoder = Decoder::new(kind);
         let mut buf = BytesMut::new();
         let (mut body, mut trailers) = (Vec::new(), None);
         let mut pieces = wire.chunks(step);
@@ -227,30 +228,30 @@ mod tests {
     fn chunks_are_joined_whatever_the_reads_and_trailers_kept() {
         let wire = b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 9\r\n\r\n";
         for step in [1, 2, 3, 7, wire.len()] {
-            let (body, trailers, ended) = decode_in_steps(BodyKind::Chunked, wire, step);
+            let (body, trailers, ended) = decode_in_steps(Decoder::chunked(), wire, step);
             assert_eq!(body, b"hello world", "step {step}");
             assert_eq!(trailers.unwrap()["x-sum"], "9");
             assert!(ended);
         }
         let (body, trailers, ended) =
-            decode_in_steps(BodyKind::Chunked, b"A\r\n0123456789\r\n0\r\n\r\n", 4);
+            decode_in_steps(Decoder::chunked(), b"A\r\n0123456789\r\n0\r\n\r\n", 4);
         assert_eq!((body.len(), trailers.is_none(), ended), (10, true, true));
     }
 
     #[test]
     fn a_length_stops_at_its_end_and_close_ends_a_body_without_one() {
-        let mut decoder = Decoder::new(BodyKind::Length(3));
+        let mut decoder = Decoder::length(3);
         let mut buf = BytesMut::from("abcdef");
         assert!(matches!(decoder.decode(&mut buf).unwrap(), Decoded::Data(d) if d == "abc"));
         assert!(matches!(decoder.decode(&mut buf).unwrap(), Decoded::End));
         assert_eq!(&buf[..], b"def");
-        let (body, _, ended) = decode_in_steps(BodyKind::UntilClose, b"all of it", 4);
+        let (body, _, ended) = decode_in_steps(Decoder::UntilClose, b"all of it", 4);
         assert_eq!((body, ended), (b"all of it".to_vec(), true));
     }
 
     #[test]
     fn a_body_cut_short_or_badly_chunked_is_an_error() {
-        let (_, _, ended) = decode_in_steps(BodyKind::Length(10), b"short", 5);
+        let (_, _, ended) = decode_in_steps(Decoder::length(10), b"short", 5);
         assert!(!ended);
         for wire in [
             &b"zz\r\n"[..],
@@ -258,7 +259,7 @@ mod tests {
             b"\r\n",
             b"1234567890abcdef0\r\n",
         ] {
-            let mut decoder = Decoder::new(BodyKind::Chunked);
+            let mut decoder = Decoder::chunked();
             let mut buf = BytesMut::from(wire);
             let outcome = loop {
                 match decoder.decode(&mut buf) {
@@ -266,10 +267,7 @@ mod tests {
                     other => break other,
                 }
             };
-            assert!(
-                matches!(outcome, Err(UpstreamError::Invalid(_))),
-                "{wire:?}"
-            );
+            assert!(outcome.is_err(), "{wire:?}");
         }
     }
 
@@ -287,18 +285,16 @@ mod tests {
                 wire.extend_from_slice(b"\r\n");
             }
             wire.extend_from_slice(b"0\r\n\r\n");
-            let (decoded, _, ended) = decode_in_steps(BodyKind::Chunked, &wire, step);
+            let (decoded, _, ended) = decode_in_steps(Decoder::chunked(), &wire, step);
             proptest::prop_assert_eq!(decoded, body);
             proptest::prop_assert!(ended);
         }
 
         #[test]
-        fn any_bytes_from_a_server_are_an_answer_or_an_error_never_a_panic(
+        fn any_bytes_are_a_body_or_an_error_never_a_panic(
             wire in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
         ) {
-            let mut buf = BytesMut::from(&wire[..]);
-            let _ = super::super::head::parse_response(&mut buf, false);
-            let mut decoder = Decoder::new(BodyKind::Chunked);
+            let mut decoder = Decoder::chunked();
             let mut buf = BytesMut::from(&wire[..]);
             while let Ok(Decoded::Data(_) | Decoded::Trailers(_)) = decoder.decode(&mut buf) {}
         }

@@ -1,0 +1,121 @@
+//! The bytes read from a peer and not used yet.
+
+use bytes::{Buf, BytesMut};
+use std::io;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// The room made for the first read of a message: a small message fits in it whole.
+const FIRST_READ: usize = 4 * 1024;
+/// The most room made for one read, reached by doubling while reads fill what they are given.
+const MAX_READ: usize = 64 * 1024;
+
+/// Bytes read from a peer, not used yet. Holds no memory once emptied by [`Inbox::idle`].
+#[derive(Debug)]
+pub(crate) struct Inbox {
+    pub(crate) bytes: BytesMut,
+    /// How much room the next read gets.
+    read_size: usize,
+}
+
+impl Default for Inbox {
+    fn default() -> Inbox {
+        Inbox {
+            bytes: BytesMut::new(),
+            read_size: FIRST_READ,
+        }
+    }
+}
+
+impl Inbox {
+    /// Reads what `source` has into [`Inbox::bytes`]: the number of bytes, 0 at the end of the
+    /// stream.
+    pub(crate) fn poll_fill<R: AsyncRead + Unpin>(
+        &mut self,
+        source: &mut R,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<usize>> {
+        let filled = self.bytes.len();
+        // Zeroed room (a few hundred nanoseconds at most) keeps this free of `unsafe`.
+        self.bytes.resize(filled + self.read_size, 0);
+        let mut room = ReadBuf::new(&mut self.bytes[filled..]);
+        let polled = Pin::new(source).poll_read(cx, &mut room);
+        let read = room.filled().len();
+        self.bytes.truncate(filled + read);
+        ready!(polled)?;
+        if read == self.read_size {
+            self.read_size = (self.read_size * 2).min(MAX_READ);
+        }
+        Poll::Ready(Ok(read))
+    }
+
+    /// Whether every byte read has been used.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// `stream` taken over by another protocol, after the bytes read from it and not used.
+    pub(crate) fn prefixing<S>(self, stream: S) -> Prefixed<S> {
+        Prefixed::new(self.bytes, stream)
+    }
+
+    /// Lets the memory go when every byte read has been used (the connection waits idle);
+    /// `false` when some are left.
+    pub(crate) fn idle(&mut self) -> bool {
+        if !self.bytes.is_empty() {
+            return false;
+        }
+        *self = Inbox::default();
+        true
+    }
+}
+
+/// A connection taken over by another protocol after `101 Switching Protocols`: the bytes
+/// already read from it and not used come first, then the stream itself.
+#[derive(Debug)]
+pub(crate) struct Prefixed<S> {
+    early: BytesMut,
+    stream: S,
+}
+
+impl<S> Prefixed<S> {
+    /// `stream`, after the `early` bytes read from it.
+    pub(crate) fn new(early: BytesMut, stream: S) -> Prefixed<S> {
+        Prefixed { early, stream }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.early.is_empty() {
+            return Pin::new(&mut self.stream).poll_read(cx, buf);
+        }
+        let len = self.early.len().min(buf.remaining());
+        buf.put_slice(&self.early[..len]);
+        self.early.advance(len);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, data)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
