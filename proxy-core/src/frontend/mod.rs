@@ -1,29 +1,26 @@
-//! Listeners: each `bind` of each frontend served by hyper's HTTP/1.1 server, with HAProxy's
-//! client-side timeouts, `maxconn` and graceful shutdown.
+//! Listeners: each `bind` of each frontend served by Switchyard's HTTP/1.1 server side
+//! (`http1`), with HAProxy's client-side timeouts, `maxconn` and graceful shutdown.
 //!
 //! * `maxconn` (the frontend's and the global one, see [`crate::runtime::ConnLimit`]) is taken
 //!   *before* `accept`, so connections beyond the limit wait in the kernel's accept backlog, as
 //!   in HAProxy.
-//! * Timeouts: see the `timed_io` module (408 on `timeout http-request`, silent close on
+//! * Timeouts: see the `http1` module (408 on `timeout http-request`, silent close on
 //!   `timeout http-keep-alive`, cut on `timeout client`).
-//! * A malformed request head gets hyper's bare `400 Bad Request` (no HTML body) and the
-//!   connection is closed; other connections are unaffected.
+//! * A malformed request head gets the 400 page and the connection is closed; other
+//!   connections are unaffected.
 //! * Shutdown: listeners stop accepting, requests in flight finish with `Connection: close`, and
 //!   connections still open after [`GRACE_PERIOD`] are cut.
 
-mod connection;
-mod counting_io;
-pub(crate) use connection::NoBackend;
-pub(crate) use timed_io::ClientTimeouts;
-mod timed_io;
+mod http1;
 mod tls;
+pub(crate) use http1::ClientTimeouts;
 pub(crate) use tls::{TlsError, TlsSlot};
 
 use crate::admin::AdminSockets;
 use crate::proxy::ProxyService;
 use crate::routing::Peer;
 use crate::runtime::{ConnPermit, FrontendState};
-use connection::serve_connection;
+use http1::serve_connection;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +29,11 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+
+/// The fallback of a listener's [`ProxyService`]: a request no backend takes gets HAProxy's 503
+/// (see [`ProxyService::serve_connection_request`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NoBackend;
 
 /// How long shutdown waits for requests in flight before closing their connections.
 pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
@@ -128,17 +130,17 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
                         }
                         match tls {
                             None => {
-                                let io = counting_io::CountingIo::new(stream, frontend);
+                                let halves = stream.into_split();
                                 let peer = Peer::plain(peer);
-                                serve_connection(io, peer, service, timeouts, stopped).await;
+                                serve_connection(halves, frontend, peer, service, timeouts, stopped).await;
                             }
                             Some(acceptor) => {
                                 let Some(stream) = handshake(acceptor, stream, peer, &timeouts).await else {
                                     return;
                                 };
-                                let io = counting_io::CountingIo::new(stream, frontend);
+                                let halves = tokio::io::split(stream);
                                 let peer = Peer { addr: peer, tls: true };
-                                serve_connection(io, peer, service, timeouts, stopped).await;
+                                serve_connection(halves, frontend, peer, service, timeouts, stopped).await;
                             }
                         }
                         drop(session);

@@ -40,7 +40,7 @@ pub(crate) fn full_body(bytes: impl Into<Bytes>) -> ProxyBody {
 }
 
 pin_project_lite::pin_project! {
-    /// A body that holds `guard` until the body is dropped (hyper drops it once it is sent).
+    /// A body that holds `guard` until the body is dropped (the server side drops it once it is sent).
     pub(crate) struct Guarded<B, G> {
         #[pin]
         inner: B,

@@ -30,7 +30,8 @@ struct CompiledAnswer {
     reason: Option<ReasonPhrase>,
     headers: HeaderMap,
     body: Bytes,
-    /// The whole response as written on the connection, for the 408 and 400 sent below hyper.
+    /// The whole response as written on the connection, for the 408 and 400 a listener sends
+    /// before any request is read.
     raw: Bytes,
 }
 
@@ -52,12 +53,15 @@ impl ErrorPages {
         self.pages.iter().find(|(c, _)| *c == code).map(|(_, p)| p)
     }
 
-    /// The `errorfile 400` page as written on the connection, if there is one: it replaces
-    /// hyper's bare 400 to a malformed request.
-    pub(crate) fn bad_request_bytes(&self) -> Option<Bytes> {
+    /// The bytes written to a malformed request: the `errorfile 400` page as is, or the
+    /// built-in page.
+    pub(crate) fn bad_request_bytes(&self) -> Bytes {
         self.page(StatusCode::BAD_REQUEST)
             .and_then(|page| page.answer.as_ref())
-            .map(|answer| answer.raw.clone())
+            .map_or_else(
+                || builtin_closing(StatusCode::BAD_REQUEST),
+                |answer| answer.raw.clone(),
+            )
     }
 
     /// The bytes written when `timeout http-request` elapses: the `errorfile 408` page as is,
@@ -68,7 +72,7 @@ impl ErrorPages {
                 .answer
                 .as_ref()
                 .map_or_else(Bytes::new, |answer| answer.raw.clone()),
-            None => builtin_408(),
+            None => builtin_closing(StatusCode::REQUEST_TIMEOUT),
         }
     }
 }
@@ -118,7 +122,7 @@ impl CompiledAnswer {
 }
 
 /// The `errorfile` page for `status` of the first of `pages` (backend first, then frontend)
-/// that has one. `None` also when that page is an empty file, which hyper cannot send.
+/// that has one. `None` also when that page is an empty file, which is not an HTTP response.
 pub(crate) fn custom_page(
     status: StatusCode,
     pages: &[&ErrorPages],
@@ -136,11 +140,14 @@ pub(crate) fn page_for(status: StatusCode, pages: &[&ErrorPages]) -> Response<Pr
     custom_page(status, pages).unwrap_or_else(|| error_page(status))
 }
 
-fn builtin_408() -> Bytes {
-    let body = super::error_html(StatusCode::REQUEST_TIMEOUT);
+/// The built-in page for `status` as written on a connection that closes after it.
+fn builtin_closing(status: StatusCode) -> Bytes {
+    let body = super::error_html(status);
     Bytes::from(format!(
-        "HTTP/1.1 408 Request Timeout\r\ncontent-length: {}\r\ncache-control: no-cache\r\n\
+        "HTTP/1.1 {} {}\r\ncontent-length: {}\r\ncache-control: no-cache\r\n\
          content-type: text/html\r\nconnection: close\r\n\r\n{}",
+        status.as_str(),
+        status.canonical_reason().unwrap_or_default(),
         body.len(),
         body
     ))

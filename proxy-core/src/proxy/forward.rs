@@ -29,7 +29,6 @@ use http::request::Parts;
 use http::Response;
 use http_body::Body;
 use http_body_util::{Either, Empty};
-use hyper::upgrade::OnUpgrade;
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -52,7 +51,7 @@ const MAX_TURNAROUND: Duration = Duration::from_secs(1);
 ///
 /// A plain function: wrapping the future in its span inside the caller's `async fn` would keep
 /// two copies of it in the caller's state (a temporary lives until the end of its statement,
-/// across the `.await`), and hyper moves that state for every request.
+/// across the `.await`), and copies of the request's state cost a copy each.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn forward<'a, B>(
     backend: &'a Arc<BackendState>,
@@ -143,8 +142,8 @@ where
         let mut unsent = None;
         let sending = Instant::now();
         // The futures are made in place, not moved into wrappers: each move of a future held
-        // across an await can keep a copy of it in the request's state, which hyper moves
-        // into its slot for every request.
+        // across an await can keep a copy of it in the request's state, and every copy is
+        // made again for each request.
         let server_timeout = timeouts.server.unwrap_or_default();
         let outcome = tokio::select! {
             result = plan.upstream.send(&server, request, !close_upstream) => {
@@ -180,7 +179,9 @@ where
                         response: response_time,
                     };
                     if let Some(server) = sent.upgraded {
-                        if let Some(client) = parts.extensions.remove::<OnUpgrade>() {
+                        if let Some(client) =
+                            tunnel::ClientUpgrade::take_from(&mut parts.extensions)
+                        {
                             let idle = timeouts.tunnel.or(timeouts.server);
                             tunnel::spawn(client, server, idle, target, (slot, times));
                             return Ok(response.map(|_| box_body(Empty::new())));

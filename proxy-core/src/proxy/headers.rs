@@ -2,7 +2,8 @@
 //!
 //! A proxy must not forward the fields that describe one connection: `Connection` and every
 //! field it names, plus `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`
-//! and `Upgrade`. Each side's framing is then chosen by hyper for its own connection.
+//! and `Upgrade`. Each side's framing is then chosen for its own connection (`frontend::http1`,
+//! `proxy::upstream`).
 
 use http::header::{HeaderMap, HeaderName, CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
 

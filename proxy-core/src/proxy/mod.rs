@@ -27,7 +27,7 @@ mod dispatch;
 mod error;
 mod error_pages;
 mod forward;
-mod headers;
+pub(crate) mod headers;
 mod logged;
 mod outgoing;
 mod plan;
@@ -44,11 +44,11 @@ pub use body::{box_body, BoxError, ProxyBody};
 pub use client::Client;
 pub use span::REQUEST_SPAN_TARGET;
 
-pub(crate) use body::{full_body, Guarded};
-pub(crate) use dispatch::unrouted_response;
+pub(crate) use body::full_body;
 pub(crate) use error::error_html;
 pub(crate) use error_pages::ErrorPages;
 pub(crate) use plan::{BackendPlan, FrontendPlan};
+pub(crate) use tunnel::ListenerUpgrade;
 
 use crate::frontend::NoBackend;
 use crate::live::PlanSlot;
@@ -59,7 +59,6 @@ use error::ProxyError;
 use futures_util::future::BoxFuture;
 use http::{Request, Response};
 use http_body::Body;
-use hyper::body::Incoming;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -127,13 +126,16 @@ impl<S> ProxyService<S> {
 
 impl ProxyService<NoBackend> {
     /// The answer to `request` from a listener's connection with `client`, as
-    /// [`Service::call`] gives it but without boxing the future (hyper keeps it in a slot of
-    /// the connection) and without a [`ClientAddr`] extension.
-    pub(crate) fn serve_connection_request(
+    /// [`Service::call`] gives it but without boxing the future (the connection's task awaits
+    /// it in place) and without a [`ClientAddr`] extension.
+    pub(crate) fn serve_connection_request<B>(
         &self,
-        request: Request<Incoming>,
+        request: Request<B>,
         peer: Peer,
     ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, Infallible>> + Send + 'static
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
     {
         let plan = self.plan.load_full();
         // The listener's fallback only answers 503, with the frontend's `errorfile` if any.

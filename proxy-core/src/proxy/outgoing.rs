@@ -17,7 +17,7 @@ pub(super) struct Outgoing {
 }
 
 impl Outgoing {
-    /// Whether `retry_on` retries failures that happen after hyper has taken the request (so a
+    /// Whether `retry_on` retries failures that happen after the upstream has taken the request (so a
     /// retry needs a copy of its head made before sending). A failed connection is not one:
     /// the request comes back unsent.
     pub(super) fn retried_after_sending(retry_on: &RetryOn) -> bool {

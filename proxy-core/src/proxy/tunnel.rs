@@ -10,16 +10,19 @@
 use super::counted::{Direction, Target};
 use super::headers::{lists_token, strip_hop_by_hop};
 use super::upstream::Upgraded;
+use super::BoxError;
 use http::header::{HeaderMap, HeaderValue, CONNECTION, UPGRADE};
+use http::Extensions;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 /// The protocol a request or a `101` response asks to switch to: its `Upgrade` header when its
@@ -41,18 +44,68 @@ pub(crate) fn strip_keeping_upgrade(headers: &mut HeaderMap) {
     }
 }
 
+/// A client connection taken over by the protocol its request switched to.
+pub(crate) trait ClientStream: AsyncRead + AsyncWrite + Send + Unpin {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> ClientStream for T {}
+
+/// The request extension by which a Switchyard listener hands its client connection over to
+/// the tunnel once the `101` answer is written.
+#[derive(Clone)]
+pub(crate) struct ListenerUpgrade(Arc<Mutex<Option<Handover>>>);
+
+/// Where the tunnel receives the client connection from its listener.
+type Handover = oneshot::Receiver<Box<dyn ClientStream>>;
+
+impl ListenerUpgrade {
+    /// The extension for a request, and where its listener sends the connection.
+    pub(crate) fn new() -> (ListenerUpgrade, oneshot::Sender<Box<dyn ClientStream>>) {
+        let (handover, receiver) = oneshot::channel();
+        (
+            ListenerUpgrade(Arc::new(Mutex::new(Some(receiver)))),
+            handover,
+        )
+    }
+}
+
+/// The client's side of an upgrade: from a Switchyard listener, or from hyper's server (an
+/// embedder's).
+pub(crate) enum ClientUpgrade {
+    Listener(Handover),
+    Hyper(OnUpgrade),
+}
+
+impl ClientUpgrade {
+    /// The upgrade a request's server put in its extensions, if any.
+    pub(crate) fn take_from(extensions: &mut Extensions) -> Option<ClientUpgrade> {
+        if let Some(ListenerUpgrade(slot)) = extensions.remove::<ListenerUpgrade>() {
+            let receiver = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+            return receiver.map(ClientUpgrade::Listener);
+        }
+        extensions.remove::<OnUpgrade>().map(ClientUpgrade::Hyper)
+    }
+
+    /// The client connection, once the `101` answer has been written to it.
+    async fn connection(self) -> Result<Box<dyn ClientStream>, BoxError> {
+        match self {
+            ClientUpgrade::Listener(receiver) => Ok(receiver.await?),
+            ClientUpgrade::Hyper(upgrade) => Ok(Box::new(TokioIo::new(upgrade.await?))),
+        }
+    }
+}
+
 /// Joins the client's and the server's upgraded connections in a task of its own, counting the
 /// bytes on `target`; `hold` (the server slot) is kept until the tunnel ends. `idle`: the
 /// longest time nothing may move either way.
 pub(crate) fn spawn<H: Send + 'static>(
-    client: OnUpgrade,
+    client: ClientUpgrade,
     server: Upgraded,
     idle: Option<Duration>,
     target: Target,
     hold: H,
 ) {
     tokio::spawn(async move {
-        let client = match client.await {
+        let client = match client.connection().await {
             Ok(client) => client,
             Err(error) => {
                 tracing::debug!(%error, "upgrade did not complete");
@@ -68,7 +121,7 @@ pub(crate) fn spawn<H: Send + 'static>(
             direction,
         };
         let mut client = Watched {
-            inner: TokioIo::new(client),
+            inner: client,
             watch: watch(Direction::ToServer),
         };
         let mut server = Watched {

@@ -1,5 +1,6 @@
 //! End-to-end tests of the data path: a real listener, real backends on 127.0.0.1:0.
 
+mod client_side;
 mod lifecycle;
 mod observability;
 mod streaming;
