@@ -321,4 +321,13 @@ mod tests {
         let huge = format!("HTTP/1.1 200 OK\r\nX-A: {}", "a".repeat(MAX_HEAD + 1));
         assert!(matches!(parse(&huge), Err(UpstreamError::Invalid(_))));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_from_a_server_are_an_answer_or_an_error_never_a_panic(
+            wire in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let _ = parse_response(&mut BytesMut::from(&wire[..]), false);
+        }
+    }
 }
