@@ -39,7 +39,11 @@ impl Inbox {
     ) -> Poll<io::Result<usize>> {
         self.bytes.reserve(self.read_size);
         let room = self.bytes.capacity() - self.bytes.len();
-        let read = ready!(tokio_util::io::poll_read_buf(Pin::new(source), cx, &mut self.bytes))?;
+        let read = ready!(tokio_util::io::poll_read_buf(
+            Pin::new(source),
+            cx,
+            &mut self.bytes
+        ))?;
         if read == room {
             self.read_size = (self.read_size * 2).min(MAX_READ);
         }

@@ -10,8 +10,18 @@ use http::header::{HeaderMap, HeaderName, CONNECTION, TE, TRAILER, TRANSFER_ENCO
 /// The connection-specific fields removed in both directions, besides those `Connection` names.
 const HOP_BY_HOP: [&str; 2] = ["keep-alive", "proxy-connection"];
 
+/// Whether `name` is a connection-specific field whatever `Connection` says.
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    [CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE].contains(name)
+        || HOP_BY_HOP.iter().any(|hop| name == hop)
+}
+
 /// Removes every connection-specific field from `headers`, allocating nothing.
 pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    // Most messages have none: one look at each name is cheaper than a lookup of each.
+    if !headers.keys().any(is_hop_by_hop) {
+        return;
+    }
     // Names listed in `Connection` are removed first, before `Connection` itself goes. Each value
     // is cloned (a reference count, not a copy) so the map can change while its list is read.
     let mut index = 0;

@@ -73,7 +73,7 @@ pub(crate) async fn serve_connection<R, W>(
     peer: Peer,
     service: ProxyService<super::NoBackend>,
     timeouts: ClientTimeouts,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
@@ -81,8 +81,12 @@ pub(crate) async fn serve_connection<R, W>(
     let mut reading = Reading::new(ClientReader::new(source, Arc::clone(&frontend)));
     let mut sink = ClientWriter::new(sink, Arc::clone(&frontend), timeouts.client);
     let mut wait = Wait::First;
+    // Made once for the connection, so that waiting for each request does not register anew.
+    let mut stopping_receiver = stop.clone();
+    let stopping = super::stopped(&mut stopping_receiver);
+    tokio::pin!(stopping);
     loop {
-        let head = match next_request(&mut reading, &timeouts, wait, &mut stop).await {
+        let head = match next_request(&mut reading, &timeouts, wait, stopping.as_mut()).await {
             Next::Request(head) => head,
             Next::Closed => return,
             Next::Late => {
@@ -151,12 +155,12 @@ pub(crate) async fn serve_connection<R, W>(
 }
 
 /// Reads until a request head is complete, within the timeout of `wait`; a connection still
-/// waiting for its request closes when `stop` turns true.
+/// waiting for its request closes when `stopping` completes.
 async fn next_request<R: AsyncRead + Unpin>(
     reading: &mut Reading<R>,
     timeouts: &ClientTimeouts,
     wait: Wait,
-    stop: &mut watch::Receiver<bool>,
+    mut stopping: Pin<&mut impl Future<Output = ()>>,
 ) -> Next {
     let waiting_since = Instant::now();
     let mut head_since = None;
@@ -184,7 +188,7 @@ async fn next_request<R: AsyncRead + Unpin>(
                     _ => Next::Closed,
                 };
             }
-            () = super::stopped(stop), if idle => return Next::Closed,
+            () = stopping.as_mut(), if idle => return Next::Closed,
         };
         match filled {
             Ok(0) | Err(_) => return Next::Closed,
