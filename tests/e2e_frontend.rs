@@ -90,3 +90,31 @@ fn frontend_maxconn_holds_extra_connections_in_the_backlog_until_a_slot_frees() 
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert_eq!(web.hits(), 2);
 }
+
+/// The accept backlog of the socket listening on `port`, as `ss` shows it (`Send-Q`).
+fn listen_backlog(port: u16) -> u32 {
+    let out = std::process::Command::new("ss")
+        .args(["-Hltn", &format!("sport = :{port}")])
+        .output()
+        .expect("ss (iproute2) is needed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let send_q = text.split_whitespace().nth(2).expect("a listening socket");
+    send_q.parse().unwrap()
+}
+
+#[test]
+fn the_listen_backlog_is_the_frontends_maxconn_else_the_global_one() {
+    let web = Backend::start("web");
+    let (port, other) = (free_port(), free_port());
+    let config = format!(
+        "global\n    maxconn 3000\n\n{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n\
+         \x20   maxconn 2000\n    default_backend be\n\nfrontend other\n    bind 127.0.0.1:{other}\n\
+         \x20   default_backend be\n\nbackend be\n{}",
+        web.server_line("")
+    );
+    let _proxy = ProxyProcess::start(&config, port);
+    // As HAProxy: a burst of new connections larger than the backlog would have the kernel
+    // drop the end of their handshakes, and their first requests wait for it to be retried.
+    assert_eq!(listen_backlog(port), 2000);
+    assert_eq!(listen_backlog(other), 3000);
+}

@@ -11,7 +11,6 @@ use crate::tasks::{Background, Tasks};
 use crate::{config, model, Error, ProxyHandle};
 use std::path::Path;
 use std::sync::Arc;
-use tokio::net::TcpListener;
 use tower_layer::Layer;
 
 /// A configured proxy: the live runtime and the data path of every frontend. A clone is
@@ -163,8 +162,8 @@ impl Proxy {
                 if let Some(slot) = &tls {
                     self.live.reload_tls_with(slot);
                 }
-                let socket = TcpListener::bind(bind.addr)
-                    .await
+                let backlog = frontend.maxconn.or(config.global.maxconn);
+                let socket = crate::frontend::listen(bind.addr, backlog)
                     .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
                 listeners.push(Listener {
                     frontend: Arc::clone(state),

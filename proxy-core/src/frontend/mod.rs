@@ -38,6 +38,23 @@ pub(crate) struct NoBackend;
 /// How long shutdown waits for requests in flight before closing their connections.
 pub const GRACE_PERIOD: Duration = Duration::from_secs(10);
 
+/// The listen backlog of a frontend without `maxconn` in a process without one.
+const DEFAULT_BACKLOG: u32 = 1024;
+
+/// Binds a listener on `addr` whose accept backlog holds `backlog` connections (HAProxy passes
+/// the frontend's `maxconn` to `listen()`; the system may cap it, at `net.core.somaxconn` on
+/// Linux). A burst of connections larger than the backlog would see the kernel drop the end of
+/// their handshakes, and their first requests wait for it to be retried.
+pub(crate) fn listen(addr: SocketAddr, backlog: Option<u32>) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog.unwrap_or(DEFAULT_BACKLOG))
+}
+
 /// A pause after a failed `accept` (e.g. out of file descriptors), so the loop does not spin.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
