@@ -6,6 +6,7 @@ use crate::proxy::{BoxError, ProxyBody};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::HeaderMap;
 use http_body::Body;
+use std::fmt::Write as _;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -43,7 +44,9 @@ pub(crate) struct Sending {
     /// What is left to write of the head.
     head: BytesMut,
     head_len: usize,
-    /// Body bytes, framed, waiting to be written.
+    /// A piece of a body delimited by its length, waiting to be written as it came (not copied).
+    data: Bytes,
+    /// Body bytes, framed, waiting to be written after `data`.
     out: BytesMut,
     /// The body still to be read; `None` once it has ended.
     body: Option<ProxyBody>,
@@ -57,6 +60,7 @@ impl Sending {
         let mut sending = Sending {
             head_len: head.len(),
             head,
+            data: Bytes::new(),
             out: BytesMut::new(),
             body: None,
             framing,
@@ -75,7 +79,12 @@ impl Sending {
 
     /// Whether everything has been written.
     pub(crate) fn is_done(&self) -> bool {
-        self.body.is_none() && self.head.is_empty() && self.out.is_empty()
+        self.body.is_none() && self.is_written()
+    }
+
+    /// Whether everything read from the body so far has been written.
+    fn is_written(&self) -> bool {
+        self.head.is_empty() && self.data.is_empty() && self.out.is_empty()
     }
 
     /// Writes what can be written to `sink`; ready once the whole message is out.
@@ -85,7 +94,8 @@ impl Sending {
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), SendError>> {
         loop {
-            if let Some(body) = self.body.as_mut().filter(|_| self.out.len() < GATHER) {
+            let gathered = self.data.len() + self.out.len();
+            if let Some(body) = self.body.as_mut().filter(|_| gathered < GATHER) {
                 match Pin::new(body).poll_frame(cx) {
                     Poll::Ready(Some(Ok(frame))) => {
                         match frame.into_data() {
@@ -104,21 +114,31 @@ impl Sending {
                     Poll::Pending => {}
                 }
             }
-            if self.head.is_empty() && self.out.is_empty() {
+            if self.is_written() {
                 return match self.body {
                     None => Poll::Ready(Ok(())),
                     Some(_) => Poll::Pending,
                 };
             }
-            let pieces = [IoSlice::new(&self.head), IoSlice::new(&self.out)];
-            let written = ready!(Pin::new(&mut *sink).poll_write_vectored(cx, &pieces))
+            let pieces = [
+                IoSlice::new(&self.head),
+                IoSlice::new(&self.data),
+                IoSlice::new(&self.out),
+            ];
+            let mut written = ready!(Pin::new(&mut *sink).poll_write_vectored(cx, &pieces))
                 .map_err(SendError::Io)?;
             if written == 0 {
                 return Poll::Ready(Err(SendError::Io(io::ErrorKind::WriteZero.into())));
             }
-            let from_head = written.min(self.head.len());
-            self.head.advance(from_head);
-            self.out.advance(written - from_head);
+            for piece in [
+                &mut self.head as &mut dyn Buf,
+                &mut self.data,
+                &mut self.out,
+            ] {
+                let taken = written.min(piece.remaining());
+                piece.advance(taken);
+                written -= taken;
+            }
         }
     }
 
@@ -128,10 +148,12 @@ impl Sending {
             return;
         }
         if self.framing == Framing::Chunked {
-            self.out
-                .put_slice(format!("{:x}\r\n", data.len()).as_bytes());
+            // Writing into the buffer itself cannot fail.
+            let _ = write!(self.out, "{:x}\r\n", data.len());
             self.out.put_slice(&data);
             self.out.put_slice(b"\r\n");
+        } else if self.data.is_empty() && self.out.is_empty() {
+            self.data = data;
         } else {
             self.out.put_slice(&data);
         }
@@ -148,5 +170,66 @@ impl Sending {
             put_field(&mut self.out, name.as_str().as_bytes(), value.as_bytes());
         }
         self.out.put_slice(b"\r\n");
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::proxy::box_body;
+    use http_body::Frame;
+    use http_body_util::StreamBody;
+    use std::convert::Infallible;
+
+    /// A peer that takes at most 3 bytes per write.
+    struct Trickle(Vec<u8>);
+
+    impl AsyncWrite for Trickle {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            data: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            let taken = data.len().min(3);
+            self.0.extend_from_slice(&data[..taken]);
+            Poll::Ready(Ok(taken))
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    fn sent(framing: Framing, pieces: &[&'static str]) -> String {
+        let frames = pieces
+            .iter()
+            .map(|piece| Ok::<_, Infallible>(Frame::data(Bytes::from_static(piece.as_bytes()))));
+        let body = box_body(StreamBody::new(futures_util::stream::iter(
+            frames.collect::<Vec<_>>(),
+        )));
+        let mut sending = Sending::new(BytesMut::from("HEAD\r\n"), framing, body);
+        let mut peer = Trickle(Vec::new());
+        let waker = futures_util::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        assert!(sending.poll_send(&mut peer, &mut cx).is_ready());
+        assert!(sending.is_done());
+        String::from_utf8(peer.0).unwrap()
+    }
+
+    #[test]
+    fn a_body_arrives_whole_and_in_order_however_little_each_write_takes() {
+        assert_eq!(
+            sent(Framing::Length(11), &["hello", " ", "world"]),
+            "HEAD\r\nhello world"
+        );
+        assert_eq!(
+            sent(Framing::Chunked, &["hello", " world"]),
+            "HEAD\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+        );
     }
 }
