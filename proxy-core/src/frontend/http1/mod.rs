@@ -44,10 +44,11 @@ use response::{encode_response, Asked};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 use timeouts::{Expiry, Wait};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 /// The most bytes of a malformed request head kept for `show errors`.
 const MAX_CAPTURE: usize = 2048;
@@ -85,8 +86,18 @@ pub(crate) async fn serve_connection<R, W>(
     let mut stopping_receiver = stop.clone();
     let stopping = super::stopped(&mut stopping_receiver);
     tokio::pin!(stopping);
+    // One timer for every wait: moving its deadline later costs no new registration.
+    let timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(timer);
     loop {
-        let head = match next_request(&mut reading, &timeouts, wait, stopping.as_mut()).await {
+        let waiting = next_request(
+            &mut reading,
+            &timeouts,
+            wait,
+            timer.as_mut(),
+            stopping.as_mut(),
+        );
+        let head = match waiting.await {
             Next::Request(head) => head,
             Next::Closed => return,
             Next::Late => {
@@ -154,12 +165,13 @@ pub(crate) async fn serve_connection<R, W>(
     }
 }
 
-/// Reads until a request head is complete, within the timeout of `wait`; a connection still
-/// waiting for its request closes when `stopping` completes.
+/// Reads until a request head is complete, within the timeout of `wait` (kept by `timer`); a
+/// connection still waiting for its request closes when `stopping` completes.
 async fn next_request<R: AsyncRead + Unpin>(
     reading: &mut Reading<R>,
     timeouts: &ClientTimeouts,
     wait: Wait,
+    mut timer: Pin<&mut Sleep>,
     mut stopping: Pin<&mut impl Future<Output = ()>>,
 ) -> Next {
     let waiting_since = Instant::now();
@@ -178,11 +190,14 @@ async fn next_request<R: AsyncRead + Unpin>(
             None => timeouts.waiting(wait, waiting_since),
         }
         .unzip();
+        if let Some(deadline) = deadline.filter(|&deadline| deadline != timer.deadline()) {
+            timer.as_mut().reset(deadline);
+        }
         let idle = head_since.is_none();
         let filled = tokio::select! {
             biased;
             filled = poll_fn(|cx| reading.poll_fill(cx)) => filled,
-            () = timeouts::sleep_until(deadline) => {
+            () = timer.as_mut(), if deadline.is_some() => {
                 return match expiry {
                     Some(Expiry::Answer408) => Next::Late,
                     _ => Next::Closed,

@@ -71,14 +71,6 @@ impl ClientTimeouts {
     }
 }
 
-/// Completes at `deadline`, never without one.
-pub(super) async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
