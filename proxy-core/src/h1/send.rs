@@ -50,6 +50,10 @@ pub(crate) struct Sending {
     out: BytesMut,
     /// The body still to be read; `None` once it has ended.
     body: Option<ProxyBody>,
+    /// Why the body ended before its end: reported once what came before it is written.
+    failed: Option<BoxError>,
+    /// The body failed: the message will never be whole.
+    cut: bool,
     framing: Framing,
 }
 
@@ -63,6 +67,8 @@ impl Sending {
             data: Bytes::new(),
             out: BytesMut::new(),
             body: None,
+            failed: None,
+            cut: false,
             framing,
         };
         match body {
@@ -79,7 +85,7 @@ impl Sending {
 
     /// Whether everything has been written.
     pub(crate) fn is_done(&self) -> bool {
-        self.body.is_none() && self.is_written()
+        !self.cut && self.body.is_none() && self.is_written()
     }
 
     /// Whether everything read from the body so far has been written.
@@ -87,7 +93,9 @@ impl Sending {
         self.head.is_empty() && self.data.is_empty() && self.out.is_empty()
     }
 
-    /// Writes what can be written to `sink`; ready once the whole message is out.
+    /// Writes what can be written to `sink`; ready once the whole message is out. A body that
+    /// fails is reported after the part of it that came before (a chunked one without its last
+    /// chunk, so that the peer sees it is cut).
     pub(crate) fn poll_send<W: AsyncWrite + Unpin>(
         &mut self,
         sink: &mut W,
@@ -105,7 +113,10 @@ impl Sending {
                         continue;
                     }
                     Poll::Ready(Some(Err(error))) => {
-                        return Poll::Ready(Err(SendError::Body(error)))
+                        self.body = None;
+                        self.failed = Some(error);
+                        self.cut = true;
+                        continue;
                     }
                     Poll::Ready(None) => {
                         self.finish(None);
@@ -115,9 +126,10 @@ impl Sending {
                 }
             }
             if self.is_written() {
-                return match self.body {
-                    None => Poll::Ready(Ok(())),
-                    Some(_) => Poll::Pending,
+                return match (&self.body, self.failed.take()) {
+                    (_, Some(error)) => Poll::Ready(Err(SendError::Body(error))),
+                    (None, None) => Poll::Ready(Ok(())),
+                    (Some(_), None) => Poll::Pending,
                 };
             }
             let pieces = [
@@ -219,6 +231,23 @@ mod tests {
         assert!(sending.poll_send(&mut peer, &mut cx).is_ready());
         assert!(sending.is_done());
         String::from_utf8(peer.0).unwrap()
+    }
+
+    #[test]
+    fn what_came_before_a_body_failed_is_written_then_the_failure_reported() {
+        let frames: Vec<Result<Frame<Bytes>, BoxError>> = vec![
+            Ok(Frame::data(Bytes::from_static(b"only ten b"))),
+            Err("cut".into()),
+        ];
+        let body = box_body(StreamBody::new(futures_util::stream::iter(frames)));
+        let mut sending = Sending::new(BytesMut::from("HEAD\r\n"), Framing::Chunked, body);
+        let mut peer = Trickle(Vec::new());
+        let waker = futures_util::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let outcome = sending.poll_send(&mut peer, &mut cx);
+        assert!(matches!(outcome, Poll::Ready(Err(SendError::Body(_)))));
+        assert!(!sending.is_done());
+        assert_eq!(peer.0, b"HEAD\r\na\r\nonly ten b\r\n");
     }
 
     #[test]
