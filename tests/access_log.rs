@@ -2,10 +2,31 @@
 //! Unix datagram socket, and a `log-format` line on stderr, checked field by field.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::UdpSocket;
+use std::io::{Read, Write};
+use std::net::{TcpStream, UdpSocket};
 use std::os::unix::net::UnixDatagram;
 use std::time::{Duration, Instant};
-use switchyard_tests::{free_port, get, Backend, ProxyProcess, TEST_DEFAULTS};
+use switchyard_tests::{
+    free_port, get, raw_exchange, Backend, ProxyProcess, RawBackend, TEST_DEFAULTS,
+};
+
+/// The lines of `proxy`'s stderr that start with `prefix`, once `count` of them have come (or
+/// after 5 s).
+fn stderr_lines(proxy: &ProxyProcess, prefix: &str, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let stderr = proxy.stderr();
+        let lines: Vec<String> = stderr
+            .lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(str::to_owned)
+            .collect();
+        if lines.len() >= count || Instant::now() > deadline {
+            return lines;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
 
 fn receive(socket: impl Fn(&mut [u8]) -> std::io::Result<usize>) -> String {
     let mut buffer = [0u8; 2048];
@@ -104,22 +125,55 @@ fn log_format_lines_on_stderr_use_the_common_variables() {
     let proxy = ProxyProcess::start(&config, port);
     assert_eq!(get(&proxy.url("/a")).status, 200);
     assert_eq!(get(&proxy.url("/b")).status, 200);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let lines = loop {
-        let stderr = proxy.stderr();
-        let lines: Vec<String> = stderr
-            .lines()
-            .filter(|l| l.starts_with("access "))
-            .map(str::to_owned)
-            .collect();
-        if lines.len() == 2 || Instant::now() > deadline {
-            break lines;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let lines = stderr_lines(&proxy, "access ", 2);
     assert_eq!(
         lines.first().map(String::as_str),
         Some("access 127.0.0.1 GET /a HTTP/1.1 pool/web1 200 \"GET /a HTTP/1.1\" %")
     );
     assert_eq!(lines.len(), 2);
+}
+
+#[test]
+fn a_response_body_cut_short_is_logged_with_who_cut_it() {
+    const CUT: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b";
+    let closing = RawBackend::start(CUT);
+    let stalling = RawBackend::stalling(CUT);
+    let size = 32 << 20;
+    let flood = format!(
+        "HTTP/1.1 200 OK\r\ncontent-length: {size}\r\n\r\n{}",
+        "x".repeat(size)
+    );
+    let flooding = RawBackend::start(Box::leak(flood.into_bytes().into_boxed_slice()));
+    let port = free_port();
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n    log stderr local0\n    \
+         log-format \"end %HU %tsc\"\n    use_backend closing if {{ path /closing }}\n    \
+         use_backend stalling if {{ path /stalling }}\n    default_backend flooding\n\n\
+         backend closing\n{}\nbackend stalling\n    timeout server 300ms\n{}\n\
+         backend flooding\n{}",
+        closing.server_line("c"),
+        stalling.server_line("s"),
+        flooding.server_line("f"),
+    );
+    let proxy = ProxyProcess::start(&config, port);
+    let wait = Duration::from_secs(2);
+    for path in ["/closing", "/stalling"] {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let answer = raw_exchange(proxy.addr(), request.as_bytes(), wait);
+        assert!(answer.ends_with("only ten b"), "{answer}");
+    }
+    // The client reads the head and leaves while the body is still coming.
+    let mut client = TcpStream::connect(proxy.addr()).unwrap();
+    client
+        .write_all(b"GET /flood HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    client.read_exact(&mut [0u8; 64]).unwrap();
+    drop(client);
+
+    let mut lines = stderr_lines(&proxy, "end ", 3);
+    lines.sort();
+    assert_eq!(
+        lines,
+        ["end /closing SD--", "end /flood CD--", "end /stalling sD--"]
+    );
 }

@@ -1,5 +1,6 @@
-//! A server that answers every connection with fixed bytes and closes: for broken responses
-//! (a cut-off head, garbage instead of HTTP) that a real HTTP server library cannot produce.
+//! A server that answers every connection with fixed bytes, then closes or goes silent: for
+//! broken responses (a cut-off head, garbage instead of HTTP, a body that stops) that a real
+//! HTTP server library cannot produce.
 
 use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -14,8 +15,18 @@ pub struct RawBackend {
 }
 
 impl RawBackend {
-    /// Starts answering every connection with `reply`.
+    /// Starts answering every connection with `reply`, then closing it.
     pub fn start(reply: &'static [u8]) -> RawBackend {
+        RawBackend::answering(reply, false)
+    }
+
+    /// Starts answering every connection with `reply`, then sending nothing more while keeping
+    /// it open until the proxy closes it.
+    pub fn stalling(reply: &'static [u8]) -> RawBackend {
+        RawBackend::answering(reply, true)
+    }
+
+    fn answering(reply: &'static [u8], stall: bool) -> RawBackend {
         let listener = super::runtime()
             .block_on(TcpListener::bind("127.0.0.1:0"))
             .unwrap();
@@ -26,6 +37,7 @@ impl RawBackend {
                     let mut request = [0u8; 4096];
                     let _ = stream.read(&mut request).await;
                     let _ = stream.write_all(reply).await;
+                    while stall && matches!(stream.read(&mut request).await, Ok(n) if n > 0) {}
                 });
             }
         });

@@ -1,14 +1,23 @@
 //! A response body that writes the request's access-log line once it is finished (sent or
-//! abandoned), with the bytes it carried and the total time.
+//! abandoned), with the bytes it carried, the total time, and how it ended: HAProxy's
+//! termination states for the data phase, `SD` (the server broke the body), `sD` (the server
+//! sent nothing for `timeout server`), `KD` (`shutdown sessions server`) and `CD` (the client
+//! went away before the end).
 
-use super::body::{Observed, OnData};
+use super::cut::SessionCut;
 use super::plan::FrontendPlan;
 use super::trace::Trace;
+use super::upstream::UpstreamError;
+use super::{BoxError, ProxyBody};
 use crate::log::LogRecord;
-use http::Request;
+use bytes::Bytes;
+use http::{Method, Request};
+use http_body::{Body, Frame, SizeHint};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 /// What is known of a request before it is proxied.
@@ -41,39 +50,88 @@ impl Pending {
     }
 }
 
-/// Counts a response body's bytes and writes the request's log line when dropped (with the
-/// body, once sent or abandoned).
-pub(crate) struct LogOnDrop {
+/// Counts a response body's bytes, notes how it ended, and writes the request's log line when
+/// dropped (with the body, once sent or abandoned).
+struct LogOnDrop {
     bytes: u64,
     status: u16,
     trace: Trace,
     pending: Pending,
+    /// The body was read to its end (or has none to send: a `HEAD` answer).
+    ended: bool,
 }
 
-/// A response body that writes its request's access-log line once finished.
-pub(crate) type Logged<B> = Observed<B, LogOnDrop>;
+pin_project_lite::pin_project! {
+    /// A response body that writes its request's access-log line once finished.
+    pub(crate) struct Logged {
+        #[pin]
+        inner: ProxyBody,
+        log: LogOnDrop,
+    }
+}
 
 /// Wraps a response body with status `status` and the `trace` dispatch attached.
-pub(crate) fn logged<B>(inner: B, status: u16, trace: Trace, pending: Pending) -> Logged<B> {
-    Observed::new(
+pub(crate) fn logged(inner: ProxyBody, status: u16, trace: Trace, pending: Pending) -> Logged {
+    let ended = inner.is_end_stream() || pending.method == Method::HEAD.as_str();
+    Logged {
         inner,
-        LogOnDrop {
+        log: LogOnDrop {
             bytes: 0,
             status,
             trace,
             pending,
+            ended,
         },
-    )
+    }
 }
 
-impl OnData for LogOnDrop {
-    fn on_data(&mut self, len: u64) {
-        self.bytes += len;
+impl Body for Logged {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let mut this = self.project();
+        let frame = ready!(this.inner.as_mut().poll_frame(cx));
+        let log = this.log;
+        match &frame {
+            Some(Ok(frame)) => {
+                let len = frame.data_ref().map_or(0, Bytes::len);
+                log.bytes += u64::try_from(len).unwrap_or(u64::MAX);
+                log.ended |= this.inner.is_end_stream();
+            }
+            Some(Err(error)) => log.trace.end_in_data(data_termination(error)),
+            None => log.ended = true,
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The termination state of a body that failed with `error`.
+fn data_termination(error: &BoxError) -> &'static str {
+    match error.downcast_ref::<UpstreamError>() {
+        Some(UpstreamError::Stalled) => "sD--",
+        Some(_) => "SD--",
+        None if error.is::<SessionCut>() => "KD--",
+        None => "SD--",
     }
 }
 
 impl Drop for LogOnDrop {
     fn drop(&mut self) {
+        if !self.ended {
+            self.trace.end_in_data("CD--");
+        }
         write_log(&self.pending, &self.trace, self.status, self.bytes);
     }
 }

@@ -35,4 +35,12 @@ impl Trace {
             ..Trace::default()
         }
     }
+
+    /// The response body ended early, as `termination` tells (`SD--`, `CD--`...); a state
+    /// noted before (a failure before the response) is kept.
+    pub(crate) fn end_in_data(&mut self, termination: &'static str) {
+        if self.termination == "----" {
+            self.termination = termination;
+        }
+    }
 }
