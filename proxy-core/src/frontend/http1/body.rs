@@ -37,8 +37,8 @@ impl<R: AsyncRead + Unpin> Reading<R> {
         self.inbox.poll_fill(&mut self.source, cx)
     }
 
-    /// The connection taken over by another protocol: the bytes not used yet, then `duplex`
-    /// made of this read half and its write half.
+    /// The connection taken over by another protocol: the bytes read and not used yet, then
+    /// the stream `join` makes of this read half (with the write half).
     pub(super) fn rejoin<W>(self, join: impl FnOnce(ClientReader<R>) -> W) -> Prefixed<W> {
         self.inbox.prefixing(join(self.source))
     }
