@@ -1,10 +1,14 @@
-//! The bytes read from a peer and not used yet.
+//! The bytes read from a peer and not used yet, and the limit on how long a peer may send
+//! nothing of a body.
 
 use bytes::{Buf, BytesMut};
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
 
 /// The room made for the first read of a message: a small message fits in it whole.
 const FIRST_READ: usize = 4 * 1024;
@@ -117,5 +121,40 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// The longest a peer may send nothing while a body is read from it (`timeout server` for a
+/// response body, `timeout client` for a request body). Its timer is made the first time the
+/// peer has nothing to send (never for a body that arrives with its head) and pushed back by
+/// each read.
+#[derive(Debug)]
+pub(crate) struct Silence {
+    limit: Option<Duration>,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl Silence {
+    /// A limit of `limit` (none without one).
+    pub(crate) fn new(limit: Option<Duration>) -> Silence {
+        Silence { limit, timer: None }
+    }
+
+    /// Bytes came: the limit counts from now.
+    pub(crate) fn progress(&mut self) {
+        if let (Some(limit), Some(timer)) = (self.limit, self.timer.as_mut()) {
+            timer.as_mut().reset(Instant::now() + limit);
+        }
+    }
+
+    /// Nothing to read: whether the limit has passed (else the task wakes when it does).
+    pub(crate) fn expired(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(limit) = self.limit else {
+            return false;
+        };
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        timer.as_mut().poll(cx).is_ready()
     }
 }

@@ -7,16 +7,15 @@ use super::head::BodyKind;
 use super::pool::ServerPool;
 use super::UpstreamError;
 use crate::h1::decode::{Decoded, Decoder};
+use crate::h1::read::Silence;
 use crate::h1::send::Sending;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
-use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
-use tokio::time::{Instant, Sleep};
 
 /// Where a connection goes back to once its response has ended.
 pub(super) struct Release {
@@ -33,34 +32,8 @@ pub(crate) struct PooledBody {
     upload: Option<Sending>,
     /// `None` when the connection must not be reused.
     release: Option<Release>,
-    stall: Stall,
-}
-
-/// `timeout server` while a body is read: its timer is made the first time the server has
-/// nothing to send (never for a body that arrives with its head) and pushed back by each read.
-struct Stall {
-    limit: Option<Duration>,
-    timer: Option<Pin<Box<Sleep>>>,
-}
-
-impl Stall {
-    /// Bytes came: the limit counts from now.
-    fn progress(&mut self) {
-        if let (Some(limit), Some(timer)) = (self.limit, self.timer.as_mut()) {
-            timer.as_mut().reset(Instant::now() + limit);
-        }
-    }
-
-    /// Nothing to read: whether the limit has passed (else the task wakes when it does).
-    fn expired(&mut self, cx: &mut Context<'_>) -> bool {
-        let Some(limit) = self.limit else {
-            return false;
-        };
-        let timer = self
-            .timer
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
-        timer.as_mut().poll(cx).is_ready()
-    }
+    /// `timeout server` while the body is read.
+    stall: Silence,
 }
 
 impl PooledBody {
@@ -76,10 +49,7 @@ impl PooledBody {
             decoder: kind.decoder(),
             upload,
             release,
-            stall: Stall {
-                limit: stall_limit,
-                timer: None,
-            },
+            stall: Silence::new(stall_limit),
         };
         body.release_if_ended();
         body
@@ -92,10 +62,7 @@ impl PooledBody {
             decoder: Decoder::Done,
             upload: None,
             release: None,
-            stall: Stall {
-                limit: None,
-                timer: None,
-            },
+            stall: Silence::new(None),
         }
     }
 
