@@ -13,7 +13,7 @@
 
 mod http1;
 mod tls;
-pub(crate) use http1::ClientTimeouts;
+pub(crate) use http1::{ClientSilent, ClientTimeouts};
 pub(crate) use tls::{TlsError, TlsSlot};
 
 use crate::admin::AdminSockets;

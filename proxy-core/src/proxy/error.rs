@@ -28,6 +28,10 @@ pub(crate) enum ProxyError {
     /// `timeout server` elapsed before the response head arrived.
     #[error("the server did not answer within 'timeout server'")]
     ServerTimeout,
+    /// The client's request body failed before the response head: the client left, sent a
+    /// malformed body, or nothing of it for `timeout client`.
+    #[error("the request body could not be read: {0}")]
+    ClientBody(#[source] UpstreamError),
     /// `shutdown sessions server` ended the request before its response head.
     #[error("the session was shut down from the stats socket")]
     Killed,
@@ -46,6 +50,8 @@ impl ProxyError {
             ProxyError::ServerTimeout => "sH--",
             ProxyError::Unforwardable(_) => "PR--",
             ProxyError::Killed => "KH--",
+            ProxyError::ClientBody(_) if self.client_timed_out() => "cD--",
+            ProxyError::ClientBody(_) => "CD--",
         }
     }
 
@@ -60,6 +66,18 @@ impl ProxyError {
             ProxyError::BadResponse(_) => StatusCode::BAD_GATEWAY,
             ProxyError::ServerTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::Unforwardable(_) => StatusCode::BAD_REQUEST,
+            ProxyError::ClientBody(_) if self.client_timed_out() => StatusCode::REQUEST_TIMEOUT,
+            ProxyError::ClientBody(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Whether the client sent nothing of its request body for `timeout client`.
+    fn client_timed_out(&self) -> bool {
+        match self {
+            ProxyError::ClientBody(UpstreamError::RequestBody(error)) => {
+                error.is::<crate::frontend::ClientSilent>()
+            }
+            _ => false,
         }
     }
 }

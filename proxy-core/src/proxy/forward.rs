@@ -264,6 +264,10 @@ enum Failure {
     /// `response-timeout`.
     #[error("no response within 'timeout server'")]
     Timeout,
+    /// The client's request body failed (the client left, sent a malformed body or nothing for
+    /// `timeout client`): never retried, and not the server's fault.
+    #[error("request body: {0}")]
+    Client(#[source] UpstreamError),
     /// `shutdown sessions server` ended the wait (never retried).
     #[error("session shut down from the stats socket")]
     Killed,
@@ -271,6 +275,9 @@ enum Failure {
 
 impl Failure {
     fn of(error: UpstreamError) -> Failure {
+        if let UpstreamError::RequestBody(_) = error {
+            return Failure::Client(error);
+        }
         if error.is_connect() {
             return Failure::Connect(error);
         }
@@ -287,17 +294,18 @@ impl Failure {
             Failure::Empty(_) => retry_on.empty_response,
             Failure::Junk(_) => retry_on.junk_response,
             Failure::Timeout => retry_on.response_timeout,
-            Failure::Killed => false,
+            Failure::Killed | Failure::Client(_) => false,
         }
     }
 
-    /// What passive observation sees; nothing when an operator ended the request.
+    /// What passive observation sees; nothing when an operator or the client ended the
+    /// request.
     fn outcome(&self) -> Option<Outcome> {
         match self {
             Failure::Connect(_) => Some(Outcome::ConnectFailed),
             Failure::Empty(_) | Failure::Junk(_) => Some(Outcome::BadResponse),
             Failure::Timeout => Some(Outcome::Timeout),
-            Failure::Killed => None,
+            Failure::Killed | Failure::Client(_) => None,
         }
     }
 
@@ -308,6 +316,7 @@ impl Failure {
             Failure::Empty(error) | Failure::Junk(error) => ProxyError::BadResponse(error),
             Failure::Timeout => ProxyError::ServerTimeout,
             Failure::Killed => ProxyError::Killed,
+            Failure::Client(error) => ProxyError::ClientBody(error),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::io::ClientReader;
 use crate::h1::decode::{Decoded, Decoder};
-use crate::h1::read::{Inbox, Prefixed};
+use crate::h1::read::{Inbox, Prefixed, Silence};
 use crate::proxy::BoxError;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
@@ -15,6 +15,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{ready, Context, Poll};
+use std::time::Duration;
 use tokio::io::AsyncRead;
 
 /// A client connection's read half and the bytes read from it but not used yet.
@@ -107,6 +108,11 @@ impl<R> Loan<R> {
     }
 }
 
+/// The error of a request body the client sent nothing of for `timeout client`.
+#[derive(Debug, thiserror::Error)]
+#[error("the client sent nothing of its request body for 'timeout client'")]
+pub(crate) struct ClientSilent;
+
 /// The body of a request received on a listener, read from the client as the server takes it.
 #[derive(Debug)]
 pub(crate) struct RequestBody<R> {
@@ -123,6 +129,8 @@ struct Lent<R> {
     /// The client waits for `100 Continue` before sending the body, which has not been asked
     /// for yet.
     expects_continue: bool,
+    /// `timeout client` while the body is read.
+    silence: Silence,
 }
 
 impl<R> RequestBody<R> {
@@ -132,11 +140,12 @@ impl<R> RequestBody<R> {
     }
 
     /// The body delimited by `decoder`, read from `reading` (lent to it when there is a body,
-    /// and given back when it is dropped).
+    /// and given back when it is dropped); the client may send nothing of it for `limit`.
     pub(super) fn lend(
         reading: Reading<R>,
         decoder: Decoder,
         expects_continue: bool,
+        limit: Option<Duration>,
     ) -> (RequestBody<R>, Held<R>) {
         if decoder.is_done() {
             return (RequestBody::empty(), Held::Kept(reading));
@@ -150,6 +159,7 @@ impl<R> RequestBody<R> {
             decoder,
             loan: Arc::clone(&loan),
             expects_continue,
+            silence: Silence::new(limit),
         };
         let held = Held::Lent {
             loan,
@@ -199,11 +209,18 @@ impl<R: AsyncRead + Unpin> Body for RequestBody<R> {
                 // The connection writes `100 Continue` when its task runs again.
                 cx.waker().wake_by_ref();
             }
-            if ready!(reading.poll_fill(cx))? == 0 {
+            let filled = match reading.poll_fill(cx) {
+                Poll::Pending if lent.silence.expired(cx) => {
+                    return Poll::Ready(Some(Err(Box::new(ClientSilent))))
+                }
+                polled => ready!(polled)?,
+            };
+            if filled == 0 {
                 return Poll::Ready(Some(
                     Err("the client closed inside its request body".into()),
                 ));
             }
+            lent.silence.progress();
         }
     }
 

@@ -27,7 +27,7 @@ mod request;
 mod response;
 mod timeouts;
 
-pub(crate) use body::RequestBody;
+pub(crate) use body::{ClientSilent, RequestBody};
 pub(crate) use timeouts::ClientTimeouts;
 
 use self::io::{ClientReader, ClientWriter};
@@ -133,7 +133,7 @@ pub(crate) async fn serve_connection<R, W>(
             keep_alive,
         };
         reading.inbox.idle();
-        let (body, held) = RequestBody::lend(reading, body, expects_continue);
+        let (body, held) = RequestBody::lend(reading, body, expects_continue, timeouts.client);
         // Pinned where it is made: moving the request's future (several kilobytes) into another
         // future would copy it for every request.
         let answering = service.serve_connection_request(Request::from_parts(parts, body), peer);

@@ -4,6 +4,7 @@
 use super::support::*;
 use crate::proxy::box_body;
 use http::{Request, Response};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -154,5 +155,53 @@ async fn a_body_the_server_did_not_wait_for_ends_the_connection_after_the_answer
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
     assert!(answer.ends_with("\r\n\r\nok"), "{answer}");
     // Closed by the proxy, not left open until the test client gives up.
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn a_body_the_client_stops_sending_gets_408_after_timeout_client_and_is_not_the_servers_fault(
+) {
+    // A server that answers once it has the whole body.
+    let collecting = backend(|request: Request<Incoming>| async move {
+        let body = request.into_body().collect().await.map(|b| b.to_bytes());
+        Response::new(text(body.unwrap_or_default()))
+    })
+    .await;
+    let mut config = config(vec![server("collecting", collecting)]);
+    config.frontends[0].timeouts.client = Some(Duration::from_millis(300));
+    let proxy = start(config).await;
+    let started = std::time::Instant::now();
+    // 3 of the 10 bytes announced, and then nothing.
+    let answer = raw_exchange(
+        proxy.addr,
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+    )
+    .await;
+    assert!(
+        answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{answer}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let backend = proxy.proxy.runtime().backend("be").unwrap();
+    let server = &backend.servers()[0];
+    assert_eq!(server.counters.response_errors.load(Ordering::Relaxed), 0);
+    assert_eq!(get(proxy.addr, "/").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_server_answering_before_a_body_that_stops_has_its_answer_cut_after_timeout_client() {
+    let mut config = config(vec![server("echo", echo_backend().await)]);
+    config.frontends[0].timeouts.client = Some(Duration::from_millis(300));
+    let proxy = start(config).await;
+    let started = std::time::Instant::now();
+    let answer = raw_exchange(
+        proxy.addr,
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+    )
+    .await;
+    // The echo began with the head and the 3 bytes; the server would wait for the other 7
+    // forever, so both connections end.
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\nabc"), "{answer}");
     assert!(started.elapsed() < Duration::from_secs(4));
 }
