@@ -158,16 +158,48 @@ async fn a_body_the_server_did_not_wait_for_ends_the_connection_after_the_answer
     assert!(started.elapsed() < Duration::from_secs(4));
 }
 
-#[tokio::test]
-async fn a_body_the_client_stops_sending_gets_408_after_timeout_client_and_is_not_the_servers_fault(
-) {
-    // A server that answers once it has the whole body.
-    let collecting = backend(|request: Request<Incoming>| async move {
+/// A server that answers once it has the whole body (with that body).
+async fn collecting_backend() -> std::net::SocketAddr {
+    backend(|request: Request<Incoming>| async move {
         let body = request.into_body().collect().await.map(|b| b.to_bytes());
         Response::new(text(body.unwrap_or_default()))
     })
+    .await
+}
+
+/// The `eresp` count of the only server of backend `be`.
+fn server_response_errors(proxy: &Running) -> u64 {
+    let backend = proxy.proxy.runtime().backend("be").unwrap();
+    let count = backend.servers()[0]
+        .counters
+        .response_errors
+        .load(Ordering::Relaxed);
+    count
+}
+
+#[tokio::test]
+async fn a_malformed_chunked_body_gets_400_and_is_not_the_servers_fault() {
+    let proxy = start(config(vec![server(
+        "collecting",
+        collecting_backend().await,
+    )]))
     .await;
-    let mut config = config(vec![server("collecting", collecting)]);
+    let answer = raw_exchange(
+        proxy.addr,
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n",
+    )
+    .await;
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer}"
+    );
+    assert_eq!(server_response_errors(&proxy), 0);
+}
+
+#[tokio::test]
+async fn a_body_the_client_stops_sending_gets_408_after_timeout_client_and_is_not_the_servers_fault(
+) {
+    let mut config = config(vec![server("collecting", collecting_backend().await)]);
     config.frontends[0].timeouts.client = Some(Duration::from_millis(300));
     let proxy = start(config).await;
     let started = std::time::Instant::now();
@@ -182,9 +214,7 @@ async fn a_body_the_client_stops_sending_gets_408_after_timeout_client_and_is_no
         "{answer}"
     );
     assert!(started.elapsed() < Duration::from_secs(4));
-    let backend = proxy.proxy.runtime().backend("be").unwrap();
-    let server = &backend.servers()[0];
-    assert_eq!(server.counters.response_errors.load(Ordering::Relaxed), 0);
+    assert_eq!(server_response_errors(&proxy), 0);
     assert_eq!(get(proxy.addr, "/").await.0, 200);
 }
 
