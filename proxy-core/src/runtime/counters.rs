@@ -82,9 +82,10 @@ impl Counters {
         let now = self.current.fetch_add(1, Ordering::Relaxed) + 1;
         self.max_current.fetch_max(now, Ordering::Relaxed);
         self.total.fetch_add(1, Ordering::Relaxed);
-        self.session_rate.tick();
-        self.last_session
-            .store(now_ms() / 1000 + 1, Ordering::Relaxed);
+        // One reading of the clock for both.
+        let now = now_ms();
+        self.session_rate.tick_at(now);
+        self.last_session.store(now / 1000 + 1, Ordering::Relaxed);
     }
 
     /// Seconds since the last session started (`lastsess`); `None` if none has.

@@ -26,7 +26,12 @@ pub(super) fn now_ms() -> u64 {
 impl Rate {
     /// Counts one event now.
     pub fn tick(&self) {
-        let now = now_ms();
+        self.tick_at(now_ms());
+    }
+
+    /// Counts one event at `now` (milliseconds of [`now_ms`]), for a caller that read the
+    /// clock already.
+    pub(super) fn tick_at(&self, now: u64) {
         let second = now / 1000 + 1;
         let seen = self.second.load(Ordering::Acquire);
         if seen != second
