@@ -99,7 +99,9 @@ where
     let started = Instant::now();
     let queued = started;
     let mut slot = acquire_slot(backend, &pick_ctx(&parts, client_ip), None, queue_wait).await?;
-    trace.queue = queued.elapsed();
+    // Each attempt's start: read once for the first, as it is also the end of the queueing.
+    let mut sending = Instant::now();
+    trace.queue = sending - queued;
     let retries = if body.is_end_stream() {
         model.retries
     } else {
@@ -140,11 +142,13 @@ where
             close_upstream,
         )?;
         let mut unsent = None;
-        let sending = Instant::now();
+        if retry > 0 {
+            sending = Instant::now();
+        }
         // The futures are made in place, not moved into wrappers: each move of a future held
         // across an await can keep a copy of it in the request's state, and every copy is
         // made again for each request.
-        let server_timeout = timeouts.server.unwrap_or_default();
+        let server_deadline = sending + timeouts.server.unwrap_or_default();
         let outcome = tokio::select! {
             result = plan.upstream.send(&server, request, !close_upstream) => {
                 result.map_err(|error| {
@@ -153,7 +157,7 @@ where
                 })
             }
             _cut = CutWatch::new(&server) => Err(Failure::Killed),
-            () = tokio::time::sleep(server_timeout), if timeouts.server.is_some() => {
+            () = tokio::time::sleep_until(server_deadline), if timeouts.server.is_some() => {
                 Err(Failure::Timeout)
             }
         };
