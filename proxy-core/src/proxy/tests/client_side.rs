@@ -124,6 +124,17 @@ async fn an_http_1_0_client_keeps_its_connection_only_when_it_asks() {
 }
 
 #[tokio::test]
+async fn a_head_larger_than_the_first_read_is_read_whole() {
+    let proxy = start(config(vec![server("a", named_backend("a").await)])).await;
+    let mut request = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Fill: ".to_vec();
+    request.resize(request.len() + 20_000, b'f');
+    request.extend_from_slice(b"\r\n\r\n");
+    let answer = raw_exchange(proxy.addr, &request).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains(&format!("x-fill: {}", "f".repeat(20_000))));
+}
+
+#[tokio::test]
 async fn a_head_too_large_gets_400_and_the_proxy_keeps_serving() {
     let proxy = start(config(vec![server("a", named_backend("a").await)])).await;
     let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\nX-Fill: ".to_vec();
