@@ -103,13 +103,14 @@ fn listen_backlog(port: u16) -> u32 {
 }
 
 #[test]
-fn the_listen_backlog_is_the_frontends_maxconn_else_the_global_one() {
+fn the_listen_backlog_is_backlog_else_the_frontends_maxconn_else_the_global_one() {
     let web = Backend::start("web");
-    let (port, other) = (free_port(), free_port());
+    let (port, other, set) = (free_port(), free_port(), free_port());
     let config = format!(
         "global\n    maxconn 3000\n\n{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n\
          \x20   maxconn 2000\n    default_backend be\n\nfrontend other\n    bind 127.0.0.1:{other}\n\
-         \x20   default_backend be\n\nbackend be\n{}",
+         \x20   default_backend be\n\nfrontend set\n    bind 127.0.0.1:{set}\n    maxconn 2000\n\
+         \x20   backlog 700\n    default_backend be\n\nbackend be\n{}",
         web.server_line("")
     );
     let _proxy = ProxyProcess::start(&config, port);
@@ -117,4 +118,5 @@ fn the_listen_backlog_is_the_frontends_maxconn_else_the_global_one() {
     // drop the end of their handshakes, and their first requests wait for it to be retried.
     assert_eq!(listen_backlog(port), 2000);
     assert_eq!(listen_backlog(other), 3000);
+    assert_eq!(listen_backlog(set), 700);
 }

@@ -162,7 +162,10 @@ impl Proxy {
                 if let Some(slot) = &tls {
                     self.live.reload_tls_with(slot);
                 }
-                let backlog = frontend.maxconn.or(config.global.maxconn);
+                let backlog = frontend
+                    .backlog
+                    .or(frontend.maxconn)
+                    .or(config.global.maxconn);
                 let socket = crate::frontend::listen(bind.addr, backlog)
                     .map_err(|e| Error::bind(&frontend.name, bind.addr, e))?;
                 listeners.push(Listener {

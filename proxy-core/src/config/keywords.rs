@@ -121,12 +121,7 @@ pub(crate) fn global_keyword(keyword: &str) -> Option<Unhandled> {
 
 /// Classifies a proxy keyword (first word of a line) that has no model field.
 pub(crate) fn proxy_keyword(keyword: &str) -> Option<Unhandled> {
-    const KNOBS: &[&str] = &[
-        "http-reuse",
-        "max-keep-alive-queue",
-        "backlog",
-        "rate-limit",
-    ];
+    const KNOBS: &[&str] = &["http-reuse", "max-keep-alive-queue", "rate-limit"];
     const IGNORED: &[&str] = &["description", "id", "log-tag", "grace"];
     const UNSUPPORTED: &[&str] = &[
         "stick-table",

@@ -16,6 +16,10 @@ pub struct Frontend {
     /// `maxconn`: the most client connections served at once; further connections wait in the
     /// accept backlog. `None`: HAProxy's default for a frontend, the global `maxconn`.
     pub maxconn: Option<u32>,
+    /// `backlog`: how many connections each listener's accept queue holds (what `listen()` is
+    /// given; the system may cap it). `None`: `maxconn`, else the global `maxconn`, as in HAProxy.
+    /// Applies when a listener is bound.
+    pub backlog: Option<u32>,
     /// Timeouts (the client-side ones apply).
     pub timeouts: Timeouts,
     /// Named ACLs, in declaration order.

@@ -100,6 +100,7 @@ mod tests {
             name: "fe".into(),
             binds: Vec::new(),
             maxconn: None,
+            backlog: None,
             timeouts: model::Timeouts::default(),
             acls: vec![
                 acl("is_api", "/api"),

@@ -25,7 +25,8 @@ pub enum Change {
         /// Its name.
         name: String,
     },
-    /// A frontend's `bind` lines changed.
+    /// A frontend's `bind` lines, or its `backlog` (given to each listener when it is bound),
+    /// changed.
     Binds {
         /// The frontend's name.
         frontend: String,
@@ -139,13 +140,14 @@ pub fn diff(old: &model::Config, new: &model::Config) -> Vec<Change> {
         match old.frontend(&frontend.name) {
             None => changes.push(Change::FrontendAdded { name }),
             Some(before) => {
-                if before.binds != frontend.binds {
+                if before.binds != frontend.binds || before.backlog != frontend.backlog {
                     changes.push(Change::Binds {
                         frontend: name.clone(),
                     });
                 }
                 let settings = |f: &model::Frontend| model::Frontend {
                     binds: Vec::new(),
+                    backlog: None,
                     ..f.clone()
                 };
                 if settings(before) != settings(frontend) {
@@ -362,5 +364,15 @@ mod tests {
                 Change::FrontendRemoved { name: "old".into() },
             ]
         );
+        let deeper = Config::builder()
+            .backend(Backend::builder("app"))
+            .frontend(frontend("www", 1).backlog(5000))
+            .frontend(frontend("old", 2))
+            .build()
+            .unwrap();
+        let rebind = [Change::Binds {
+            frontend: "www".into(),
+        }];
+        assert_eq!(diff(&old, &deeper), rebind);
     }
 }

@@ -89,11 +89,12 @@ fn binds_accept_every_any_address_form_and_lists() {
 #[test]
 fn frontend_settings_are_read() {
     let config = config_of(&proxies(
-        "  maxconn 500\n  timeout http-request 10s\n  timeout http-keep-alive 2s\n  option httpclose\n  log-format \"%ci %r\"",
+        "  maxconn 500\n  backlog 700\n  timeout http-request 10s\n  timeout http-keep-alive 2s\n  option httpclose\n  log-format \"%ci %r\"",
         "",
     ));
     let front = &config.frontends[0];
     assert_eq!(front.maxconn, Some(500));
+    assert_eq!(front.backlog, Some(700));
     assert_eq!(front.timeouts.http_request, Some(Duration::from_secs(10)));
     assert_eq!(front.timeouts.http_keep_alive, Some(Duration::from_secs(2)));
     assert_eq!(front.timeouts.client, Some(Duration::from_secs(30)));

@@ -54,6 +54,7 @@ pub(crate) struct ProxyDraft {
     /// `mode http` was given (here or inherited).
     pub(crate) mode_http: bool,
     pub(crate) maxconn: Option<u32>,
+    pub(crate) backlog: Option<u32>,
     pub(crate) timeouts: Timeouts,
     pub(crate) binds: Vec<Bind>,
     /// A `bind` line was written, valid or not (so a bad one is not also reported as missing).
@@ -94,6 +95,7 @@ impl ProxyDraft {
             span: None,
             mode_http: false,
             maxconn: None,
+            backlog: None,
             timeouts: Timeouts::default(),
             binds: Vec::new(),
             bind_written: false,

@@ -208,6 +208,7 @@ fn frontend(draft: ProxyDraft, logging: Logging) -> Frontend {
         name: draft.name,
         binds: draft.binds,
         maxconn: draft.maxconn,
+        backlog: draft.backlog,
         timeouts: draft.timeouts,
         acls: draft.acls,
         request_rules,

@@ -19,6 +19,7 @@ pub(super) const ALL: u8 = DEF | FE | BE;
 
 const KEYWORDS: &[(&str, u8)] = &[
     ("acl", FE | BE),
+    ("backlog", DEF | FE),
     ("balance", DEF | BE),
     ("bind", FE),
     ("default-server", DEF | BE),
@@ -104,6 +105,7 @@ fn apply_line(keyword: &str, line: &Line, draft: &mut ProxyDraft, ctx: &mut Ctx<
             ),
         },
         "maxconn" => apply_int(line, 1, u32::MAX, ctx, |n| draft.maxconn = Some(n)),
+        "backlog" => apply_int(line, 1, u32::MAX, ctx, |n| draft.backlog = Some(n)),
         "retries" => apply_int(line, 0, u32::MAX, ctx, |n| draft.retries = n),
         "retry-on" => {
             if let Some(retry_on) = ctx.check(span, keyword, backend::retry_on(args)) {

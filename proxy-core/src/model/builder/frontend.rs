@@ -29,6 +29,7 @@ impl Frontend {
                 name: name.into(),
                 binds: Vec::new(),
                 maxconn: None,
+                backlog: None,
                 timeouts: Timeouts::default(),
                 acls: Vec::new(),
                 request_rules: Vec::new(),
@@ -82,6 +83,14 @@ impl FrontendBuilder {
     #[must_use]
     pub fn maxconn(mut self, maxconn: u32) -> Self {
         self.frontend.maxconn = Some(maxconn);
+        self
+    }
+
+    /// `backlog`: how many connections each listener's accept queue holds. Default is `maxconn`,
+    /// else the global `maxconn`.
+    #[must_use]
+    pub fn backlog(mut self, backlog: u32) -> Self {
+        self.frontend.backlog = Some(backlog);
         self
     }
 
