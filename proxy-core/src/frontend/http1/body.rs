@@ -51,10 +51,7 @@ pub(super) enum Held<R> {
     /// Kept by the connection: the request has no body.
     Kept(Reading<R>),
     /// Lent to the request's body.
-    Lent {
-        loan: Arc<Loan<R>>,
-        expects_continue: bool,
-    },
+    Lent(Arc<Loan<R>>),
 }
 
 impl<R> Held<R> {
@@ -63,7 +60,7 @@ impl<R> Held<R> {
     pub(super) fn take_back(self) -> Option<Reading<R>> {
         match self {
             Held::Kept(reading) => Some(reading),
-            Held::Lent { loan, .. } => {
+            Held::Lent(loan) => {
                 let returned = loan
                     .returned
                     .lock()
@@ -76,14 +73,11 @@ impl<R> Held<R> {
         }
     }
 
-    /// The loan of a body whose client waits for `100 Continue`.
-    pub(super) fn expecting_continue(&self) -> Option<&Loan<R>> {
+    /// The loan of the request's body, if it has one.
+    pub(super) fn loan(&self) -> Option<&Loan<R>> {
         match self {
-            Held::Lent {
-                loan,
-                expects_continue: true,
-            } => Some(loan),
-            _ => None,
+            Held::Lent(loan) => Some(loan),
+            Held::Kept(_) => None,
         }
     }
 }
@@ -97,8 +91,9 @@ pub(super) struct Loan<R> {
 }
 
 impl<R> Loan<R> {
-    /// Ready once the body waits for `100 Continue`. The body wakes the task that reads it,
-    /// which is the connection's, when it starts waiting.
+    /// Ready once the body waits for `100 Continue` (never for a client that did not ask for
+    /// it). The body wakes the task that reads it, which is the connection's, when it starts
+    /// waiting.
     pub(super) fn continue_wanted(&self) -> Poll<()> {
         if self.wants_continue.load(Ordering::Relaxed) {
             Poll::Ready(())
@@ -161,11 +156,7 @@ impl<R> RequestBody<R> {
             expects_continue,
             silence: Silence::new(limit),
         };
-        let held = Held::Lent {
-            loan,
-            expects_continue,
-        };
-        (RequestBody { lent: Some(lent) }, held)
+        (RequestBody { lent: Some(lent) }, Held::Lent(loan))
     }
 }
 

@@ -213,7 +213,7 @@ async fn next_request<R: AsyncRead + Unpin>(
 }
 
 /// The response to a request whose body is `held`: `100 Continue` is written when the body
-/// waits for it.
+/// waits for it (only a client that asked for it makes it wait).
 async fn answer<R, W, F>(
     mut answering: Pin<&mut F>,
     held: &Held<R>,
@@ -223,7 +223,7 @@ where
     F: Future,
     W: AsyncWrite + Unpin,
 {
-    let Some(loan) = held.expecting_continue() else {
+    let Some(loan) = held.loan() else {
         return answering.await;
     };
     let mut asked = false;
