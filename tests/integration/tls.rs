@@ -3,7 +3,6 @@
 //! reload (SIGUSR2) serves a renewed certificate, and `ssl_fc` tells the two kinds of binds
 //! apart (the usual redirect to HTTPS); the global `ssl-default-bind-*` settings choose the
 //! cipher suite and the lowest version.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,6 @@
 //! The Prometheus HAProxy exporter (`prometheus-haproxy-exporter`, the Debian package of the
 //! standalone exporter) scraping Switchyard's stats socket as it scrapes HAProxy's: it reports
 //! Switchyard up and exports the proxies', servers' and counters' metrics.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

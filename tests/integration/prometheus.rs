@@ -1,6 +1,5 @@
 //! `http-request use-service prometheus-exporter` on the real binary: HAProxy's exporter metric
 //! names and labels, with values that follow the traffic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use switchyard_tests::{free_port, get, Backend, ProxyProcess, TEST_DEFAULTS};

@@ -2,7 +2,6 @@
 //! `tests/fixtures/haproxy-2.6/parity/` is replayed through the public balancer API
 //! (`balance::build` + `Balancer::pick`), with a backend built in code to match each recorded
 //! configuration (`configs/*.cfg`: servers s1..sN with ids 1..N, the listed weights).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use http::{HeaderMap, HeaderValue};
 use std::collections::BTreeMap;

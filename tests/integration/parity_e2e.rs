@@ -1,12 +1,11 @@
 //! Parity with HAProxy 2.6 through the real binary: the configuration files HAProxy ran when the
 //! fixtures were recorded are run unchanged by `switchyard` (only their loopback ports are moved
 //! to free ones), and every recorded request is sent again over real connections. The server that
-//! answers must be the one HAProxy chose. `tests/parity_balance.rs` replays the same rows through
+//! answers must be the one HAProxy chose. `parity_balance` replays the same rows through
 //! the library API; this file proves the whole chain: parsing, request-target handling, source
 //! addresses, headers and keep-alive connections.
 //!
 //! Not replayed here: `consistent_removal.tsv`, which needs the stats socket's `disable server`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,6 +1,5 @@
 //! Upgraded connections (WebSocket) through the binary: the `101` goes back with its upgrade
 //! headers, bytes then flow both ways untouched, and `timeout tunnel` closes an idle tunnel.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

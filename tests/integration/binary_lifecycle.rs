@@ -1,7 +1,6 @@
 //! The binary as a process: it stops gracefully on SIGTERM, reports a busy port clearly, writes
 //! its `pidfile`, and `chroot`s and switches to `global` `user`/`group` as HAProxy does when
 //! started as root.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::time::Duration;

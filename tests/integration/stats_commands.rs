@@ -2,7 +2,6 @@
 //! Unix socket of the binary: `add server`/`del server`, `shutdown sessions server`, `enable`/
 //! `disable health`, `set maxconn frontend|global`, and the diagnostics `show sess`, `show
 //! errors` and `show info json|typed`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,7 +1,6 @@
 //! Hot reconfiguration from code: `ProxyHandle::apply` swaps a running proxy's configuration,
 //! and the layers, clients and health checks already handed out follow it, against real test
 //! backends on loopback.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use http_body_util::{BodyExt, Empty};
 use std::convert::Infallible;

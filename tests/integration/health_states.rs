@@ -1,7 +1,6 @@
 //! Server states and check fields as the runtime API exposes them for the stats (HAProxy's
 //! `status`, `check_status`, `check_code`, `chkfail`, `chkdown`, `downtime`...), TCP checks, and
 //! the `slowstart` weight ramp, read from a proxy run through the library API.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 use switchyard_core::runtime::{CheckStatus, ServerState};

@@ -1,6 +1,5 @@
 //! `stats socket ... user|uid ... group|gid`: the socket file gets the owner and group asked for,
 //! and an unknown account stops the start with a message naming it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::os::unix::fs::MetadataExt;
 use switchyard_core::{accounts, config, Proxy};

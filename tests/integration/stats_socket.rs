@@ -1,6 +1,5 @@
 //! The stats socket of the real binary, over Unix and TCP sockets: HAProxy's CLI protocol,
 //! levels, `show stat` and the commands that change where traffic goes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! The shipped `config-examples/haproxy-cluster.cfg`, run by the real binary with its four
 //! servers pointed at local test backends: requests go web1, web2, web3, web4, web1, ...
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use switchyard_tests::{free_port, get, Backend, ProxyProcess};
 

@@ -2,7 +2,6 @@
 //! servers and backends, `ereq`, `dreq`, `qcur`/`qmax`, the `qtime`/`rtime`/`ttime` averages,
 //! `lastsess`, the backend's `chkdown`/`lastchg`/`downtime` and `check_health`, read from a proxy
 //! run through the library API.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 use switchyard_core::runtime::AdminState;

@@ -1,7 +1,6 @@
 //! The library's examples (`proxy-core/examples/`) run as a user would run them, with
 //! `--requests N`: each starts its own upstream servers on loopback, sends N requests and exits.
 //! The tests check the answers are spread evenly over the upstreams.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use switchyard_tests::{example_bin, run_program_to_exit};

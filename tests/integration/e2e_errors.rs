@@ -1,7 +1,6 @@
 //! Failures a client can meet, through the real binary: 503 (no usable server, or the server
 //! refuses connections, as HAProxy answers), 502 (server cuts its response), 504 (server too slow),
 //! 408 (request head too slow) and 400 (malformed request). After each, a normal request on a new connection still succeeds.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 use switchyard_tests::{

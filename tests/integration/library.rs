@@ -1,7 +1,6 @@
 //! The library API as an embedding application uses it: a model built in code, the balanced
 //! [`Client`](switchyard_core::Client), the [`ProxyHandle`](switchyard_core::ProxyHandle) and the
 //! background work's handle, against real test backends on loopback.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use http_body_util::{BodyExt, Empty};
 use std::time::Duration;

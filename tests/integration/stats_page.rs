@@ -1,6 +1,5 @@
 //! The statistics page of the real binary (`stats uri`): HTML, `;csv`, `;json`, `stats auth`,
 //! `stats refresh`, and a screenshot of the HTML in headless Chromium.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 use switchyard_tests::{free_port, get, send, Backend, ProxyProcess, RequestSpec, TEST_DEFAULTS};

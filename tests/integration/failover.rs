@@ -3,7 +3,6 @@
 //! redispatch` + `retry-on all-retryable-errors`, and `retry-on 503` moves a request away from
 //! a server that answers 503; a request queued for a full server that goes DOWN is served by the
 //! backup.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,6 +1,5 @@
 //! The binary's reload: SIGUSR2 reads the configuration files again and applies them to the
 //! running proxy (`ProxyHandle::apply`), or keeps the running configuration and says why.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 use switchyard_tests::{free_port, get, wait_until, Backend, ProxyProcess};

@@ -1,6 +1,5 @@
 //! Load balancing through the real binary: roundrobin weights, leastconn, source and uri
 //! stickiness, and backup servers.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

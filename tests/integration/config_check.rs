@@ -1,6 +1,5 @@
 //! `switchyard -c`: every shipped example is valid, and broken configurations are refused with
 //! `file:line:` messages naming the problem.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,6 @@
 //! `rise`; backups take over and give back; passive `observe layer7` marks a server down; and a
 //! backend with every server down answers 503 at once. Transitions are read from the log, in
 //! HAProxy's words.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 use switchyard_tests::{

@@ -1,7 +1,6 @@
 //! hatop, the HAProxy console, against Switchyard's stats socket: its own connection, parsing
 //! and hotkey commands (driven headless by `tests/tools/hatop_probe.py`) see the proxies, servers
 //! and states a user would see on its screen.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
 use switchyard_tests::{Backend, CliSetup};

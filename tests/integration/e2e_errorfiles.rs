@@ -2,7 +2,6 @@
 //! `deny`, a 408, a 400 to a malformed request) carry the file's status line, headers and body,
 //! the backend's page before the frontend's, a server's own 400 passes unchanged, and a reload
 //! picks up an edited file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::time::Duration;

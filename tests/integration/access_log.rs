@@ -1,6 +1,5 @@
 //! Access logs of the real binary: `option httplog` lines sent to a UDP syslog server and a
 //! Unix datagram socket, and a `log-format` line on stderr, checked field by field.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, UdpSocket};

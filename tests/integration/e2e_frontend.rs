@@ -1,7 +1,6 @@
 //! Frontend listeners through the real binary: several `bind` lines (IPv4 and IPv6) serving one
 //! frontend, and `maxconn`, which holds connections over the limit in the accept backlog instead
 //! of refusing or resetting them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

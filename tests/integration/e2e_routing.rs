@@ -1,7 +1,6 @@
 //! Routing and header handling through the real binary: ACL-based `use_backend`, `http-request`
 //! and `http-response` header rules, `deny`, `return`, `redirect`, `option forwardfor`, and hop-by-hop
 //! header removal in both directions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use switchyard_tests::{
     free_port, get, send, Backend, BackendOptions, ProxyProcess, RequestSpec, TEST_DEFAULTS,
