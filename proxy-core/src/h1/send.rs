@@ -15,6 +15,10 @@ use tokio::io::AsyncWrite;
 /// Body bytes gathered before a write (more wait for the peer to take these).
 const GATHER: usize = 64 * 1024;
 
+/// Body pieces at most this long that come before the head is written are copied after it, so
+/// that a small message leaves in one `send`: cheaper for the kernel than a `writev` of two.
+const COPY_AFTER_HEAD: usize = 4 * 1024;
+
 /// How a message body is delimited on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Framing {
@@ -137,8 +141,12 @@ impl Sending {
                 IoSlice::new(&self.data),
                 IoSlice::new(&self.out),
             ];
-            let mut written = ready!(Pin::new(&mut *sink).poll_write_vectored(cx, &pieces))
-                .map_err(SendError::Io)?;
+            let mut filled = pieces.iter().filter(|piece| !piece.is_empty());
+            let write = match (filled.next(), filled.next()) {
+                (Some(only), None) => Pin::new(&mut *sink).poll_write(cx, only),
+                _ => Pin::new(&mut *sink).poll_write_vectored(cx, &pieces),
+            };
+            let mut written = ready!(write).map_err(SendError::Io)?;
             if written == 0 {
                 return Poll::Ready(Err(SendError::Io(io::ErrorKind::WriteZero.into())));
             }
@@ -160,14 +168,32 @@ impl Sending {
             return;
         }
         if self.framing == Framing::Chunked {
+            let tail = self.tail(data.len());
             // Writing into the buffer itself cannot fail.
-            let _ = write!(self.out, "{:x}\r\n", data.len());
-            self.out.put_slice(&data);
-            self.out.put_slice(b"\r\n");
-        } else if self.data.is_empty() && self.out.is_empty() {
+            let _ = write!(tail, "{:x}\r\n", data.len());
+            tail.put_slice(&data);
+            tail.put_slice(b"\r\n");
+        } else if self.data.is_empty()
+            && self.out.is_empty()
+            && (self.head.is_empty() || data.len() > COPY_AFTER_HEAD)
+        {
             self.data = data;
         } else {
-            self.out.put_slice(&data);
+            self.tail(data.len()).put_slice(&data);
+        }
+    }
+
+    /// Where `len` more framed bytes go: after the head while it is unwritten and nothing else
+    /// waits, if they are few; else into `out`.
+    fn tail(&mut self, len: usize) -> &mut BytesMut {
+        let after_head = !self.head.is_empty()
+            && self.data.is_empty()
+            && self.out.is_empty()
+            && len <= COPY_AFTER_HEAD;
+        if after_head {
+            &mut self.head
+        } else {
+            &mut self.out
         }
     }
 
@@ -177,11 +203,12 @@ impl Sending {
         if self.framing != Framing::Chunked {
             return;
         }
-        self.out.put_slice(b"0\r\n");
+        let tail = self.tail(0);
+        tail.put_slice(b"0\r\n");
         for (name, value) in trailers.iter().flatten() {
-            put_field(&mut self.out, name.as_str().as_bytes(), value.as_bytes());
+            put_field(tail, name.as_str().as_bytes(), value.as_bytes());
         }
-        self.out.put_slice(b"\r\n");
+        tail.put_slice(b"\r\n");
     }
 }
 
@@ -194,17 +221,46 @@ mod tests {
     use http_body_util::StreamBody;
     use std::convert::Infallible;
 
-    /// A peer that takes at most 3 bytes per write.
-    struct Trickle(Vec<u8>);
+    /// A peer that takes at most `take` bytes per write, noting each write and whether it was
+    /// vectored (a `writev`) or not (a `send`).
+    struct Peer {
+        take: usize,
+        writes: Vec<(bool, Vec<u8>)>,
+    }
 
-    impl AsyncWrite for Trickle {
+    impl Peer {
+        fn new(take: usize) -> Peer {
+            Peer {
+                take,
+                writes: Vec::new(),
+            }
+        }
+
+        fn received(&self) -> String {
+            let bytes: Vec<u8> = self.writes.iter().flat_map(|(_, w)| w.clone()).collect();
+            String::from_utf8(bytes).unwrap()
+        }
+    }
+
+    impl AsyncWrite for Peer {
         fn poll_write(
             mut self: Pin<&mut Self>,
             _cx: &mut Context<'_>,
             data: &[u8],
         ) -> Poll<io::Result<usize>> {
-            let taken = data.len().min(3);
-            self.0.extend_from_slice(&data[..taken]);
+            let taken = data.len().min(self.take);
+            self.writes.push((false, data[..taken].to_vec()));
+            Poll::Ready(Ok(taken))
+        }
+
+        fn poll_write_vectored(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            pieces: &[IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            let all: Vec<u8> = pieces.iter().flat_map(|piece| piece.to_vec()).collect();
+            let taken = all.len().min(self.take);
+            self.writes.push((true, all[..taken].to_vec()));
             Poll::Ready(Ok(taken))
         }
 
@@ -217,20 +273,25 @@ mod tests {
         }
     }
 
-    fn sent(framing: Framing, pieces: &[&'static str]) -> String {
+    /// How `pieces` reach a peer taking `take` bytes per write.
+    fn send_to(take: usize, framing: Framing, pieces: &[&str]) -> Peer {
         let frames = pieces
             .iter()
-            .map(|piece| Ok::<_, Infallible>(Frame::data(Bytes::from_static(piece.as_bytes()))));
+            .map(|piece| Ok::<_, Infallible>(Frame::data(Bytes::from(piece.to_string()))));
         let body = box_body(StreamBody::new(futures_util::stream::iter(
             frames.collect::<Vec<_>>(),
         )));
         let mut sending = Sending::new(BytesMut::from("HEAD\r\n"), framing, body);
-        let mut peer = Trickle(Vec::new());
+        let mut peer = Peer::new(take);
         let waker = futures_util::task::noop_waker();
         let mut cx = Context::from_waker(&waker);
         assert!(sending.poll_send(&mut peer, &mut cx).is_ready());
         assert!(sending.is_done());
-        String::from_utf8(peer.0).unwrap()
+        peer
+    }
+
+    fn sent(framing: Framing, pieces: &[&str]) -> String {
+        send_to(3, framing, pieces).received()
     }
 
     #[test]
@@ -241,13 +302,13 @@ mod tests {
         ];
         let body = box_body(StreamBody::new(futures_util::stream::iter(frames)));
         let mut sending = Sending::new(BytesMut::from("HEAD\r\n"), Framing::Chunked, body);
-        let mut peer = Trickle(Vec::new());
+        let mut peer = Peer::new(3);
         let waker = futures_util::task::noop_waker();
         let mut cx = Context::from_waker(&waker);
         let outcome = sending.poll_send(&mut peer, &mut cx);
         assert!(matches!(outcome, Poll::Ready(Err(SendError::Body(_)))));
         assert!(!sending.is_done());
-        assert_eq!(peer.0, b"HEAD\r\na\r\nonly ten b\r\n");
+        assert_eq!(peer.received(), "HEAD\r\na\r\nonly ten b\r\n");
     }
 
     #[test]
@@ -260,5 +321,23 @@ mod tests {
             sent(Framing::Chunked, &["hello", " world"]),
             "HEAD\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
         );
+    }
+
+    #[test]
+    fn a_small_message_leaves_in_one_send_and_a_large_body_is_not_copied() {
+        let small = send_to(usize::MAX, Framing::Length(11), &["hello", " world"]);
+        assert_eq!(small.writes, vec![(false, b"HEAD\r\nhello world".to_vec())]);
+        let small = send_to(usize::MAX, Framing::Chunked, &["hello"]);
+        let whole = b"HEAD\r\n5\r\nhello\r\n0\r\n\r\n".to_vec();
+        assert_eq!(small.writes, vec![(false, whole)]);
+
+        let large = "x".repeat(COPY_AFTER_HEAD + 1);
+        let peer = send_to(usize::MAX, Framing::Length(large.len() as u64), &[&large]);
+        assert_eq!(peer.writes.len(), 1);
+        assert!(
+            peer.writes[0].0,
+            "head and large body are written side by side"
+        );
+        assert_eq!(peer.received(), format!("HEAD\r\n{large}"));
     }
 }
