@@ -9,6 +9,7 @@ use bytes::BytesMut;
 use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING, UPGRADE};
 use http::request::Parts;
 use http::{Method, Request, Uri, Version};
+use std::mem::MaybeUninit;
 
 /// The largest request head accepted. HAProxy's limit is its buffer (16 KiB by default); this
 /// one is larger, so that requests HAProxy would take are never refused.
@@ -41,9 +42,9 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
     if buf.is_empty() {
         return Ok(None);
     }
-    let mut fields = [httparse::EMPTY_HEADER; MAX_FIELDS];
-    let mut parsed = httparse::Request::new(&mut fields);
-    let len = match parsed.parse(buf) {
+    let mut fields = [const { MaybeUninit::uninit() }; MAX_FIELDS];
+    let mut parsed = httparse::Request::new(&mut []);
+    let len = match parsed.parse_with_uninit_headers(buf, &mut fields) {
         Ok(httparse::Status::Complete(len)) => len,
         Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
             return Err(Malformed("request head too large"))

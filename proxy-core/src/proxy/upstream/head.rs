@@ -15,6 +15,7 @@ use http::header::{TRANSFER_ENCODING, UPGRADE};
 use http::request::Parts;
 use http::{Method, Response, StatusCode, Version};
 use http_body::Body;
+use std::mem::MaybeUninit;
 
 /// The largest response head accepted (HAProxy's default buffer size is 16 KiB).
 const MAX_HEAD: usize = 64 * 1024;
@@ -121,9 +122,10 @@ pub(super) fn parse_response(
     buf: &mut BytesMut,
     to_head: bool,
 ) -> Result<Option<Head>, UpstreamError> {
-    let mut fields = [httparse::EMPTY_HEADER; MAX_FIELDS];
-    let mut parsed = httparse::Response::new(&mut fields);
-    let len = match parsed.parse(buf) {
+    let mut fields = [const { MaybeUninit::uninit() }; MAX_FIELDS];
+    let mut parsed = httparse::Response::new(&mut []);
+    let config = httparse::ParserConfig::default();
+    let len = match config.parse_response_with_uninit_headers(&mut parsed, buf, &mut fields) {
         Ok(httparse::Status::Complete(len)) => len,
         Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
             return Err(UpstreamError::Invalid("response head too large"))
