@@ -176,3 +176,23 @@ fn a_response_body_cut_short_is_logged_with_who_cut_it() {
         ["end /closing SD--", "end /flood CD--", "end /stalling sD--"]
     );
 }
+
+#[test]
+fn an_upload_the_client_stops_sending_after_the_answer_began_is_logged_as_the_clients_timeout() {
+    // The server answers as soon as the head and the first bytes of the upload arrive.
+    let answering =
+        RawBackend::stalling(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b");
+    let port = free_port();
+    let config = format!(
+        "{TEST_DEFAULTS}\nfrontend fe\n    bind 127.0.0.1:{port}\n    timeout client 300ms\n    \
+         log stderr local0\n    log-format \"end %HU %tsc\"\n    default_backend answering\n\n\
+         backend answering\n    timeout server 10s\n{}",
+        answering.server_line("a"),
+    );
+    let proxy = ProxyProcess::start(&config, port);
+    let upload = b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc";
+    let answer = raw_exchange(proxy.addr(), upload, Duration::from_secs(5));
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.ends_with("only ten b"), "{answer}");
+    assert_eq!(stderr_lines(&proxy, "end ", 1), ["end /upload cD--"]);
+}

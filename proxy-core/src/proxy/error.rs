@@ -73,12 +73,7 @@ impl ProxyError {
 
     /// Whether the client sent nothing of its request body for `timeout client`.
     fn client_timed_out(&self) -> bool {
-        match self {
-            ProxyError::ClientBody(UpstreamError::RequestBody(error)) => {
-                error.is::<crate::frontend::ClientSilent>()
-            }
-            _ => false,
-        }
+        matches!(self, ProxyError::ClientBody(error) if error.is_client_silence())
     }
 }
 

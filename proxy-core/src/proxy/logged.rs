@@ -117,10 +117,13 @@ impl Body for Logged {
     }
 }
 
-/// The termination state of a body that failed with `error`.
+/// The termination state of a body that failed with `error`: the server's, or the client's
+/// when its upload failed while the answer was coming.
 fn data_termination(error: &BoxError) -> &'static str {
     match error.downcast_ref::<UpstreamError>() {
         Some(UpstreamError::Stalled) => "sD--",
+        Some(error) if error.is_client_silence() => "cD--",
+        Some(UpstreamError::RequestBody(_)) => "CD--",
         Some(_) => "SD--",
         None if error.is::<SessionCut>() => "KD--",
         None => "SD--",

@@ -69,4 +69,10 @@ impl UpstreamError {
     pub(crate) fn is_parse(&self) -> bool {
         matches!(self, UpstreamError::Invalid(_))
     }
+
+    /// Whether the client's request body failed because the client sent nothing of it for
+    /// `timeout client`.
+    pub(crate) fn is_client_silence(&self) -> bool {
+        matches!(self, UpstreamError::RequestBody(error) if error.is::<crate::frontend::ClientSilent>())
+    }
 }
