@@ -19,28 +19,27 @@ pub(crate) fn span(head: &[u8], piece: &[u8]) -> Span {
 
 /// Where each field's name and value sit in a head, noted while httparse's borrows of the head
 /// are alive, so that the head can then be taken out of its buffer and shared.
+///
+/// On the heap and sized to the fields: a fixed array for the most fields a head may have
+/// would be 3 KiB to clear and to move for every head.
 pub(crate) struct FieldSpans {
-    spans: [(Span, Span); MAX_FIELDS],
-    count: usize,
+    spans: Vec<(Span, Span)>,
 }
 
 impl FieldSpans {
     /// The spans of `fields`, parsed from `head`.
     pub(crate) fn of(head: &[u8], fields: &[httparse::Header<'_>]) -> FieldSpans {
-        let mut spans = [((0, 0), (0, 0)); MAX_FIELDS];
-        for (slot, field) in spans.iter_mut().zip(fields) {
-            *slot = (span(head, field.name.as_bytes()), span(head, field.value));
-        }
-        FieldSpans {
-            spans,
-            count: fields.len().min(MAX_FIELDS),
-        }
+        let spans = fields
+            .iter()
+            .map(|field| (span(head, field.name.as_bytes()), span(head, field.value)))
+            .collect();
+        FieldSpans { spans }
     }
 
     /// The fields as a header map, their values sharing `head`'s bytes.
     pub(crate) fn header_map(&self, head: &Bytes) -> Result<HeaderMap, Malformed> {
-        let mut headers = HeaderMap::with_capacity(self.count);
-        for &((name_start, name_end), (value_start, value_end)) in &self.spans[..self.count] {
+        let mut headers = HeaderMap::with_capacity(self.spans.len());
+        for &((name_start, name_end), (value_start, value_end)) in &self.spans {
             let name = HeaderName::from_bytes(&head[name_start..name_end])
                 .map_err(|_| Malformed("header field name"))?;
             let value = HeaderValue::from_maybe_shared(head.slice(value_start..value_end))
