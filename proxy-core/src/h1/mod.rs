@@ -30,6 +30,14 @@ pub(crate) fn put_field(out: &mut BytesMut, name: &[u8], value: &[u8]) {
     out.put_slice(b"\r\n");
 }
 
+/// The bytes `headers` take in a head, as `name: value` lines.
+pub(crate) fn fields_len(headers: &HeaderMap) -> usize {
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
+}
+
 /// The `Content-Length` of `headers`: `Ok(None)` without one, an error when its values are not
 /// one and the same number.
 pub(crate) fn content_length(headers: &HeaderMap) -> Result<Option<u64>, Malformed> {

@@ -32,6 +32,15 @@ pub(crate) enum Framing {
     UntilClose,
 }
 
+/// The room to leave after a head for a body of `length` bytes, which [`Sending`] copies
+/// there if it is small enough.
+pub(crate) fn room_after_head(length: Option<u64>) -> usize {
+    length
+        .and_then(|length| usize::try_from(length).ok())
+        .filter(|&length| length <= COPY_AFTER_HEAD)
+        .unwrap_or(0)
+}
+
 /// Why a message could not be sent whole.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SendError {

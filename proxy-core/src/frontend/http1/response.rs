@@ -1,8 +1,8 @@
 //! A response head written for a client, with the framing its body needs and the
 //! `Connection` field that tells whether the connection stays open.
 
-use crate::h1::send::Framing;
-use crate::h1::{content_length, put_field};
+use crate::h1::send::{room_after_head, Framing};
+use crate::h1::{content_length, fields_len, put_field};
 use crate::proxy::headers::lists_token;
 use crate::proxy::ProxyBody;
 use bytes::{BufMut, BytesMut};
@@ -41,7 +41,10 @@ pub(super) fn encode_response(
         .map(hyper::ext::ReasonPhrase::as_bytes)
         .or_else(|| status.canonical_reason().map(str::as_bytes))
         .unwrap_or_default();
-    out.reserve(64 + 32 * parts.headers.len());
+    let length = content_length(&parts.headers).ok().flatten();
+    // The status line, the fields, a framing field, and a small body (copied after the head).
+    let known = length.or_else(|| body.size_hint().exact());
+    out.reserve(96 + reason.len() + fields_len(&parts.headers) + room_after_head(known));
     out.put_slice(b"HTTP/1.1 ");
     out.put_slice(status.as_str().as_bytes());
     out.put_u8(b' ');
@@ -59,7 +62,6 @@ pub(super) fn encode_response(
         || status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED;
-    let length = content_length(&parts.headers).ok().flatten();
     let mut keep_alive = asked.keep_alive && !lists_token(&parts.headers, &CONNECTION, b"close");
     for (name, value) in &parts.headers {
         let invalid_length = name == CONTENT_LENGTH && length.is_none();

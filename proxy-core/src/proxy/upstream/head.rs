@@ -5,8 +5,8 @@
 use super::UpstreamError;
 use crate::h1::decode::Decoder;
 use crate::h1::fields::{span, FieldSpans, MAX_FIELDS};
-use crate::h1::send::{Framing, Sending};
-use crate::h1::{content_length, ends_chunked, put_field};
+use crate::h1::send::{room_after_head, Framing, Sending};
+use crate::h1::{content_length, ends_chunked, fields_len, put_field};
 use crate::proxy::headers::lists_token;
 use crate::proxy::ProxyBody;
 use bytes::{BufMut, Bytes, BytesMut};
@@ -37,7 +37,9 @@ fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut) -> Framin
         (None, None) => "/",
     };
     let length = content_length(&parts.headers).ok().flatten();
-    out.reserve(64 + target.len() + 32 * parts.headers.len());
+    // The request line, the fields, a framing field, and a small body (copied after the head).
+    let known = length.or_else(|| body.size_hint().exact());
+    out.reserve(64 + target.len() + fields_len(&parts.headers) + room_after_head(known));
     out.put_slice(parts.method.as_str().as_bytes());
     out.put_u8(b' ');
     out.put_slice(target.as_bytes());
