@@ -7,36 +7,49 @@
 
 use http::header::{HeaderMap, HeaderName, CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
 
-/// The connection-specific fields removed in both directions, besides those `Connection` names.
-const HOP_BY_HOP: [&str; 2] = ["keep-alive", "proxy-connection"];
+/// How many fields [`HOP_BY_HOP`] has.
+const HOPS: usize = 7;
 
-/// Whether `name` is a connection-specific field whatever `Connection` says.
-fn is_hop_by_hop(name: &HeaderName) -> bool {
-    [CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE].contains(name)
-        || HOP_BY_HOP.iter().any(|hop| name == hop)
-}
+/// The connection-specific fields removed in both directions, besides those `Connection` names
+/// (`Connection` first).
+static HOP_BY_HOP: [HeaderName; HOPS] = [
+    CONNECTION,
+    TE,
+    TRAILER,
+    TRANSFER_ENCODING,
+    UPGRADE,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+];
 
 /// Removes every connection-specific field from `headers`, allocating nothing.
 pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    // Most messages have none: one look at each name is cheaper than a lookup of each.
-    if !headers.keys().any(is_hop_by_hop) {
-        return;
-    }
-    // Names listed in `Connection` are removed first, before `Connection` itself goes. Each value
-    // is cloned (a reference count, not a copy) so the map can change while its list is read.
-    let mut index = 0;
-    while let Some(value) = headers.get_all(CONNECTION).iter().nth(index).cloned() {
-        index += 1;
-        let Ok(list) = value.to_str() else { continue };
-        for name in list.split(',').map(str::trim) {
-            // A name that is not a valid field name matches nothing and is skipped.
-            headers.remove(name);
+    // One look at each name finds which of them are there (most messages have none, or only
+    // `Connection`): only those are then looked up to be removed.
+    let mut present = [false; HOPS];
+    for name in headers.keys() {
+        if let Some(index) = HOP_BY_HOP.iter().position(|hop| hop == name) {
+            present[index] = true;
         }
     }
-    for name in [CONNECTION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE] {
-        headers.remove(name);
+    if present[0] {
+        // Names listed in `Connection` are removed before it goes. Each value is cloned (a
+        // reference count, not a copy) so the map can change while its list is read.
+        let mut index = 0;
+        while let Some(value) = headers.get_all(CONNECTION).iter().nth(index).cloned() {
+            index += 1;
+            let Ok(list) = value.to_str() else { continue };
+            for name in list.split(',').map(str::trim) {
+                // A name that is not a valid field name matches nothing and is skipped.
+                headers.remove(name);
+            }
+        }
     }
-    for name in HOP_BY_HOP {
+    for (name, _) in HOP_BY_HOP
+        .iter()
+        .zip(present)
+        .filter(|(_, present)| *present)
+    {
         headers.remove(name);
     }
 }
