@@ -92,11 +92,28 @@ def backend_accepts(status_port):
         return int(reply.read().decode().splitlines()[2].split()[0])
 
 
-def start(name, binary, workdir, config, port, log):
-    argv = contestants.command(name, binary, workdir, config)
+def start_backend(workdir):
+    """Starts the backend nginx on CPU 1 (`BACKEND_SERVERS` ports and a status port): its
+    process, log file, server ports and status port."""
+    backend_ports = [free_port() for _ in range(BACKEND_SERVERS)]
+    status_port = free_port()
+    with open(os.path.join(workdir, "nginx.conf"), "w") as f:
+        f.write(contestants.nginx_backend_conf(workdir, backend_ports, status_port))
+    backend_log = open(os.path.join(workdir, "backend.log"), "w")
+    backend = subprocess.Popen(
+        ["taskset", "-c", LOAD_CPU, "nginx", "-p", workdir, "-c",
+         os.path.join(workdir, "nginx.conf"), "-e", os.path.join(workdir, "error.log")],
+        stdout=backend_log, stderr=backend_log, stdin=subprocess.DEVNULL)
+    return backend, backend_log, backend_ports, status_port
+
+
+def start(name, binary, workdir, config, port, log, wrapper=(), timeout=10.0):
+    """Starts contestant `name` on CPU 0 (under `wrapper`, a command prefix, if any) and waits
+    until it listens on `port`."""
+    argv = list(wrapper) + contestants.command(name, binary, workdir, config)
     proc = subprocess.Popen(["taskset", "-c", PROXY_CPU] + argv, stdout=log, stderr=log,
                             stdin=subprocess.DEVNULL, cwd=workdir)
-    if not wait_for_port(port, proc):
+    if not wait_for_port(port, proc, timeout):
         stop(proc)
         raise RuntimeError(f"{name} did not start listening; see {log.name}")
     return proc
@@ -191,15 +208,7 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
 
     workdir = tempfile.mkdtemp(prefix="switchyard-compare-")
-    backend_ports = [free_port() for _ in range(BACKEND_SERVERS)]
-    status_port = free_port()
-    with open(os.path.join(workdir, "nginx.conf"), "w") as f:
-        f.write(contestants.nginx_backend_conf(workdir, backend_ports, status_port))
-    backend_log = open(os.path.join(workdir, "backend.log"), "w")
-    backend = subprocess.Popen(
-        ["taskset", "-c", LOAD_CPU, "nginx", "-p", workdir, "-c",
-         os.path.join(workdir, "nginx.conf"), "-e", os.path.join(workdir, "error.log")],
-        stdout=backend_log, stderr=backend_log, stdin=subprocess.DEVNULL)
+    backend, backend_log, backend_ports, status_port = start_backend(workdir)
     runs = []
     try:
         if not wait_for_port(status_port, backend):
