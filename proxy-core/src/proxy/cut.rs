@@ -17,10 +17,11 @@ use tokio::sync::futures::OwnedNotified;
 pub(crate) struct SessionCut;
 
 pin_project_lite::pin_project! {
-    /// Waits for `server`'s sessions to be shut down.
+    /// Waits for `server`'s sessions to be shut down. It takes a place among the server's
+    /// waiters only when first polled: until then a shut-down shows in the generation alone.
     pub(crate) struct CutWatch {
         #[pin]
-        woken: OwnedNotified,
+        woken: Option<OwnedNotified>,
         generation: u64,
         server: Arc<ServerState>,
     }
@@ -29,12 +30,16 @@ pin_project_lite::pin_project! {
 impl CutWatch {
     /// Watches `server` from now on.
     pub(crate) fn new(server: &Arc<ServerState>) -> CutWatch {
-        let (generation, woken) = server.cut_signal();
         CutWatch {
-            woken,
-            generation,
+            woken: None,
+            generation: server.cut_generation(),
             server: Arc::clone(server),
         }
+    }
+
+    /// Whether the server's sessions were shut down since the watch began, without waiting.
+    fn is_cut(&self) -> bool {
+        self.server.was_cut_since(self.generation)
     }
 }
 
@@ -42,9 +47,15 @@ impl Future for CutWatch {
     type Output = SessionCut;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<SessionCut> {
-        let this = self.project();
-        // Registered first, then the generation read: a shutdown in between is still seen.
-        let woken = this.woken.poll(cx).is_ready();
+        let mut this = self.project();
+        if this.woken.is_none() {
+            this.woken.set(Some(this.server.cut_wakeup()));
+        }
+        // Registered first, then the generation read: a shut-down in between is still seen.
+        let woken = this
+            .woken
+            .as_pin_mut()
+            .is_some_and(|woken| woken.poll(cx).is_ready());
         if woken || this.server.was_cut_since(*this.generation) {
             Poll::Ready(SessionCut)
         } else {
@@ -91,13 +102,20 @@ where
         if *this.cut {
             return Poll::Ready(None);
         }
-        if this.watch.poll(cx).is_ready() {
+        // A body whose bytes are there is read without waiting among the server's waiters; the
+        // generation tells a shut-down before each piece.
+        let cut = this.watch.is_cut()
+            || match this.inner.poll_frame(cx) {
+                Poll::Ready(frame) => {
+                    return Poll::Ready(frame.map(|result| result.map_err(Into::into)))
+                }
+                Poll::Pending => this.watch.poll(cx).is_ready(),
+            };
+        if cut {
             *this.cut = true;
             return Poll::Ready(Some(Err(Box::new(SessionCut))));
         }
-        this.inner
-            .poll_frame(cx)
-            .map(|frame| frame.map(|result| result.map_err(Into::into)))
+        Poll::Pending
     }
 
     fn is_end_stream(&self) -> bool {

@@ -151,13 +151,15 @@ impl ServerState {
         self.sessions_cut.notify_waiters();
     }
 
-    /// What a request in flight watches to learn that its session was shut down: the current
-    /// generation and the wake-up. Poll the wake-up, then compare the generation.
-    pub(crate) fn cut_signal(&self) -> (u64, OwnedNotified) {
-        (
-            self.cut_generation.load(Ordering::Acquire),
-            Arc::clone(&self.sessions_cut).notified_owned(),
-        )
+    /// The generation of shut-down sessions a request in flight compares with
+    /// [`ServerState::was_cut_since`] to learn that it was shut down.
+    pub(crate) fn cut_generation(&self) -> u64 {
+        self.cut_generation.load(Ordering::Acquire)
+    }
+
+    /// The wake-up of the next shut-down of sessions: it counts shut-downs from when it is made.
+    pub(crate) fn cut_wakeup(&self) -> OwnedNotified {
+        Arc::clone(&self.sessions_cut).notified_owned()
     }
 
     /// Whether sessions were shut down since `generation` was read.

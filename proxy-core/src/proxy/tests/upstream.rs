@@ -165,3 +165,33 @@ async fn a_body_the_server_stops_sending_is_cut_after_timeout_server() {
     let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
     assert!(body.len() < 10, "{answer}");
 }
+
+#[tokio::test]
+async fn a_body_in_flight_is_cut_by_shutdown_sessions_server() {
+    // Sends half of its body, then nothing, keeping the connection open.
+    let (stalling, _) =
+        scripted_backend(&[b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort"]).await;
+    let proxy = start(config(vec![server("a", stalling)])).await;
+    let mut client = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
+    client
+        .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    while !String::from_utf8_lossy(&answer).ends_with("short") {
+        let mut piece = [0u8; 256];
+        let read = client.read(&mut piece).await.unwrap();
+        assert!(read > 0, "closed before the first half of the body");
+        answer.extend_from_slice(&piece[..read]);
+    }
+    let backend = proxy.proxy.runtime().backend("be").unwrap();
+    backend.servers()[0].shutdown_sessions();
+    // No `timeout server`: only the shut-down ends the wait.
+    let rest = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        client.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(rest.is_ok(), "still waiting on the stalled body");
+    assert!(String::from_utf8_lossy(&answer).ends_with("\r\n\r\nshort"));
+}
