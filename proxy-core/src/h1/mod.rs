@@ -14,7 +14,7 @@ pub(crate) mod fields;
 pub(crate) mod read;
 pub(crate) mod send;
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 use http::header::{HeaderMap, CONTENT_LENGTH, TRANSFER_ENCODING};
 
 /// Bytes from a peer that are not valid HTTP/1, with what is wrong with them.
@@ -24,10 +24,10 @@ pub(crate) struct Malformed(pub(crate) &'static str);
 
 /// Writes one `name: value` field line.
 pub(crate) fn put_field(out: &mut BytesMut, name: &[u8], value: &[u8]) {
-    out.put_slice(name);
-    out.put_slice(b": ");
-    out.put_slice(value);
-    out.put_slice(b"\r\n");
+    out.extend_from_slice(name);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value);
+    out.extend_from_slice(b"\r\n");
 }
 
 /// The bytes `headers` take in a head, as `name: value` lines.

@@ -3,7 +3,7 @@
 
 use super::put_field;
 use crate::proxy::{BoxError, ProxyBody};
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use http::HeaderMap;
 use http_body::Body;
 use std::fmt::Write as _;
@@ -180,15 +180,15 @@ impl Sending {
             let tail = self.tail(data.len());
             // Writing into the buffer itself cannot fail.
             let _ = write!(tail, "{:x}\r\n", data.len());
-            tail.put_slice(&data);
-            tail.put_slice(b"\r\n");
+            tail.extend_from_slice(&data);
+            tail.extend_from_slice(b"\r\n");
         } else if self.data.is_empty()
             && self.out.is_empty()
             && (self.head.is_empty() || data.len() > COPY_AFTER_HEAD)
         {
             self.data = data;
         } else {
-            self.tail(data.len()).put_slice(&data);
+            self.tail(data.len()).extend_from_slice(&data);
         }
     }
 
@@ -213,11 +213,11 @@ impl Sending {
             return;
         }
         let tail = self.tail(0);
-        tail.put_slice(b"0\r\n");
+        tail.extend_from_slice(b"0\r\n");
         for (name, value) in trailers.iter().flatten() {
             put_field(tail, name.as_str().as_bytes(), value.as_bytes());
         }
-        tail.put_slice(b"\r\n");
+        tail.extend_from_slice(b"\r\n");
     }
 }
 

@@ -45,17 +45,17 @@ pub(super) fn encode_response(
     // The status line, the fields, a framing field, and a small body (copied after the head).
     let known = length.or_else(|| body.size_hint().exact());
     out.reserve(96 + reason.len() + fields_len(&parts.headers) + room_after_head(known));
-    out.put_slice(b"HTTP/1.1 ");
-    out.put_slice(status.as_str().as_bytes());
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(status.as_str().as_bytes());
     out.put_u8(b' ');
-    out.put_slice(reason);
-    out.put_slice(b"\r\n");
+    out.extend_from_slice(reason);
+    out.extend_from_slice(b"\r\n");
     if status == StatusCode::SWITCHING_PROTOCOLS {
         // Its `Connection: upgrade` and `Upgrade` fields go as they are.
         for (name, value) in &parts.headers {
             put_field(out, name.as_str().as_bytes(), value.as_bytes());
         }
-        out.put_slice(b"\r\n");
+        out.extend_from_slice(b"\r\n");
         return (Framing::Empty, false);
     }
     let bodiless = asked.head
@@ -91,7 +91,7 @@ pub(super) fn encode_response(
     } else if asked.version == Version::HTTP_10 {
         put_field(out, b"connection", b"keep-alive");
     }
-    out.put_slice(b"\r\n");
+    out.extend_from_slice(b"\r\n");
     (framing, keep_alive)
 }
 

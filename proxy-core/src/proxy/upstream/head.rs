@@ -40,10 +40,10 @@ fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut) -> Framin
     // The request line, the fields, a framing field, and a small body (copied after the head).
     let known = length.or_else(|| body.size_hint().exact());
     out.reserve(64 + target.len() + fields_len(&parts.headers) + room_after_head(known));
-    out.put_slice(parts.method.as_str().as_bytes());
+    out.extend_from_slice(parts.method.as_str().as_bytes());
     out.put_u8(b' ');
-    out.put_slice(target.as_bytes());
-    out.put_slice(b" HTTP/1.1\r\n");
+    out.extend_from_slice(target.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
     for (name, value) in &parts.headers {
         if name == CONTENT_LENGTH && length.is_none() {
             continue; // not a valid length: the body's own framing is written instead
@@ -69,7 +69,7 @@ fn encode_request(parts: &Parts, body: &impl Body, out: &mut BytesMut) -> Framin
             }
         },
     };
-    out.put_slice(b"\r\n");
+    out.extend_from_slice(b"\r\n");
     framing
 }
 
