@@ -85,7 +85,13 @@ fn poll_head(
                 Poll::Pending => {}
             }
         }
-        match parse_response(&mut conn.inbox.bytes, to_head)? {
+        // Nothing read yet (the request has only just left): nothing to parse.
+        let parsed = if conn.inbox.is_empty() {
+            None
+        } else {
+            parse_response(&mut conn.inbox.bytes, to_head)?
+        };
+        match parsed {
             Some(Head::Final(head)) => return Poll::Ready(Ok(head)),
             Some(Head::Informational) => continue,
             None => {}
