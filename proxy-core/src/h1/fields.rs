@@ -4,6 +4,7 @@
 use super::Malformed;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING, UPGRADE};
 
 /// The most header fields a head may have (HAProxy's `tune.http.maxhdr`, 101).
 pub(crate) const MAX_FIELDS: usize = 101;
@@ -36,16 +37,81 @@ impl FieldSpans {
         FieldSpans { spans }
     }
 
-    /// The fields as a header map, their values sharing `head`'s bytes.
-    pub(crate) fn header_map(&self, head: &Bytes) -> Result<HeaderMap, Malformed> {
+    /// The fields as a header map, their values sharing `head`'s bytes, and which of the
+    /// fields that frame a message it has.
+    pub(crate) fn header_map(&self, head: &Bytes) -> Result<(HeaderMap, Present), Malformed> {
         let mut headers = HeaderMap::with_capacity(self.spans.len());
+        let mut present = Present::default();
         for &((name_start, name_end), (value_start, value_end)) in &self.spans {
             let name = HeaderName::from_bytes(&head[name_start..name_end])
                 .map_err(|_| Malformed("header field name"))?;
             let value = HeaderValue::from_maybe_shared(head.slice(value_start..value_end))
                 .map_err(|_| Malformed("header field value"))?;
+            present.note(&name);
             headers.append(name, value);
         }
-        Ok(headers)
+        Ok((headers, present))
+    }
+}
+
+/// Which of the fields that decide how a message is framed and whether its connection stays
+/// open a head has, noted as its map is built: those it lacks need no lookup (most requests
+/// have none of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Present {
+    pub(crate) connection: bool,
+    pub(crate) content_length: bool,
+    pub(crate) transfer_encoding: bool,
+    pub(crate) upgrade: bool,
+}
+
+impl Present {
+    fn note(&mut self, name: &HeaderName) {
+        if name == CONNECTION {
+            self.connection = true;
+        } else if name == CONTENT_LENGTH {
+            self.content_length = true;
+        } else if name == TRANSFER_ENCODING {
+            self.transfer_encoding = true;
+        } else if name == UPGRADE {
+            self.upgrade = true;
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn map_of(head: &'static [u8]) -> (HeaderMap, Present) {
+        let mut fields = [httparse::EMPTY_HEADER; 8];
+        let mut request = httparse::Request::new(&mut fields);
+        request.parse(head).unwrap();
+        let spans = FieldSpans::of(head, request.headers);
+        spans.header_map(&Bytes::from_static(head)).unwrap()
+    }
+
+    #[test]
+    fn the_map_shares_the_heads_values_and_tells_which_framing_fields_it_has() {
+        let (headers, present) =
+            map_of(b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nUpgrade: h2c\r\n\r\n");
+        assert_eq!(headers["host"], "a");
+        assert_eq!(headers["content-length"], "3");
+        let expected = Present {
+            content_length: true,
+            upgrade: true,
+            ..Present::default()
+        };
+        assert_eq!(present, expected);
+
+        let (_, present) =
+            map_of(b"GET / HTTP/1.1\r\nconnection: close\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let expected = Present {
+            connection: true,
+            transfer_encoding: true,
+            ..Present::default()
+        };
+        assert_eq!(present, expected);
     }
 }

@@ -6,7 +6,7 @@ use crate::h1::fields::{span, FieldSpans, MAX_FIELDS};
 use crate::h1::{content_length, ends_chunked, Malformed};
 use crate::proxy::headers::lists_token;
 use bytes::BytesMut;
-use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING, UPGRADE};
+use http::header::{HeaderMap, CONNECTION, CONTENT_LENGTH, EXPECT};
 use http::request::Parts;
 use http::{Method, Request, Uri, Version};
 use std::mem::MaybeUninit;
@@ -68,14 +68,20 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
     let head = buf.split_to(len).freeze();
     let uri = Uri::from_maybe_shared(head.slice(target.0..target.1))
         .map_err(|_| Malformed("request target"))?;
-    let mut headers = fields.header_map(&head)?;
+    let (mut headers, present) = fields.header_map(&head)?;
+    let connection_lists =
+        |headers: &HeaderMap, token| present.connection && lists_token(headers, &CONNECTION, token);
     let mut keep_alive = if version == Version::HTTP_10 {
-        lists_token(&headers, &CONNECTION, b"keep-alive")
+        connection_lists(&headers, b"keep-alive")
     } else {
-        !lists_token(&headers, &CONNECTION, b"close")
+        !connection_lists(&headers, b"close")
     };
-    let length = content_length(&headers)?;
-    let body = if headers.contains_key(TRANSFER_ENCODING) {
+    let length = if present.content_length {
+        content_length(&headers)?
+    } else {
+        None
+    };
+    let body = if present.transfer_encoding {
         if version == Version::HTTP_10 || !ends_chunked(&headers) {
             return Err(Malformed("transfer-encoding"));
         }
@@ -93,8 +99,7 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
         && headers
             .get(EXPECT)
             .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let asks_upgrade =
-        headers.contains_key(UPGRADE) && lists_token(&headers, &CONNECTION, b"upgrade");
+    let asks_upgrade = present.upgrade && connection_lists(&headers, b"upgrade");
     let (mut parts, ()) = Request::new(()).into_parts();
     parts.method = method;
     parts.uri = uri;

@@ -4,14 +4,14 @@
 
 use super::UpstreamError;
 use crate::h1::decode::Decoder;
-use crate::h1::fields::{span, FieldSpans, MAX_FIELDS};
+use crate::h1::fields::{span, FieldSpans, Present, MAX_FIELDS};
 use crate::h1::send::{room_after_head, Framing, Sending};
 use crate::h1::{content_length, ends_chunked, fields_len, put_field};
 use crate::proxy::headers::lists_token;
 use crate::proxy::ProxyBody;
 use bytes::{BufMut, Bytes, BytesMut};
+use http::header::UPGRADE;
 use http::header::{HeaderMap, CONNECTION, CONTENT_LENGTH};
-use http::header::{TRANSFER_ENCODING, UPGRADE};
 use http::request::Parts;
 use http::{Method, Response, StatusCode, Version};
 use http_body::Body;
@@ -151,8 +151,8 @@ pub(super) fn parse_response(
         return Ok(Some(Head::Informational));
     }
     let status = StatusCode::from_u16(code).map_err(|_| UpstreamError::Invalid("status code"))?;
-    let headers = fields.header_map(&head)?;
-    let (body, keep_alive) = body_kind(status, version, &headers, to_head)?;
+    let (headers, present) = fields.header_map(&head)?;
+    let (body, keep_alive) = body_kind(status, version, &headers, present, to_head)?;
     let mut response = Response::new(());
     *response.status_mut() = status;
     *response.version_mut() = version;
@@ -179,24 +179,26 @@ fn body_kind(
     status: StatusCode,
     version: Version,
     headers: &HeaderMap,
+    present: Present,
     to_head: bool,
 ) -> Result<(BodyKind, bool), UpstreamError> {
     if status == StatusCode::SWITCHING_PROTOCOLS {
         return Ok((BodyKind::Upgrade, false));
     }
+    let connection_lists = |token| present.connection && lists_token(headers, &CONNECTION, token);
     let keep_alive = if version == Version::HTTP_10 {
-        lists_token(headers, &CONNECTION, b"keep-alive")
+        connection_lists(b"keep-alive")
     } else {
-        !lists_token(headers, &CONNECTION, b"close")
+        !connection_lists(b"close")
     };
     if to_head || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
         return Ok((BodyKind::Empty, keep_alive));
     }
-    if headers.contains_key(TRANSFER_ENCODING) {
+    if present.transfer_encoding {
         let chunked = ends_chunked(headers);
         // With a Content-Length as well, the message was made to be read two ways: the
         // connection is not trusted with another request.
-        let trusted = keep_alive && chunked && !headers.contains_key(CONTENT_LENGTH);
+        let trusted = keep_alive && chunked && !present.content_length;
         let kind = if chunked {
             BodyKind::Chunked
         } else {
