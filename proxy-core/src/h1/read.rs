@@ -73,6 +73,20 @@ impl Inbox {
         *self = Inbox::default();
         true
     }
+
+    /// Like [`Inbox::idle`], but keeps the buffer for the next message when it has no more
+    /// room than a first read takes: once the bytes of the last message are let go of, the next
+    /// read reuses it instead of allocating.
+    pub(crate) fn idle_keeping_room(&mut self) -> bool {
+        if !self.bytes.is_empty() {
+            return false;
+        }
+        if self.bytes.capacity() > FIRST_READ {
+            self.bytes = BytesMut::new();
+        }
+        self.read_size = FIRST_READ;
+        true
+    }
 }
 
 /// A connection taken over by another protocol after `101 Switching Protocols`: the bytes
@@ -156,5 +170,39 @@ impl Silence {
             .timer
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
         timer.as_mut().poll(cx).is_ready()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_idle_inbox_keeps_a_small_buffer_only_when_asked_and_never_unused_bytes() {
+        let mut inbox = Inbox::default();
+        inbox.bytes.reserve(FIRST_READ);
+        inbox.bytes.extend_from_slice(b"left");
+        assert!(!inbox.idle_keeping_room());
+        assert!(!inbox.idle());
+
+        let _ = inbox.bytes.split();
+        inbox.read_size = MAX_READ;
+        assert!(inbox.idle_keeping_room());
+        assert!(
+            inbox.bytes.capacity() > 0,
+            "the room of a first read is kept"
+        );
+        assert_eq!(inbox.read_size, FIRST_READ);
+        assert!(inbox.idle());
+        assert_eq!(inbox.bytes.capacity(), 0);
+
+        inbox.bytes.reserve(MAX_READ);
+        assert!(inbox.idle_keeping_room());
+        assert_eq!(
+            inbox.bytes.capacity(),
+            0,
+            "a buffer grown for a large message goes"
+        );
     }
 }

@@ -8,7 +8,8 @@ use tokio::net::TcpStream;
 /// A connection to a server.
 pub(super) struct Conn {
     pub(super) stream: TcpStream,
-    /// Read from the server and not consumed yet. Empty and without memory while idle.
+    /// Read from the server and not consumed yet. Empty while idle, with at most the room of a
+    /// first read.
     pub(super) inbox: Inbox,
 }
 
@@ -33,9 +34,11 @@ impl Conn {
         matches!(self.stream.try_read(&mut probe), Err(error) if error.kind() == io::ErrorKind::WouldBlock)
     }
 
-    /// Ready to wait idle in a pool: nothing left over from the last response, and no memory.
+    /// Ready to wait idle in a pool: nothing left over from the last response. It keeps a
+    /// small read buffer: server connections are few (pooled), and the next response is read
+    /// into it without an allocation.
     pub(super) fn into_idle(mut self) -> Option<Conn> {
-        self.inbox.idle().then_some(self)
+        self.inbox.idle_keeping_room().then_some(self)
     }
 }
 
