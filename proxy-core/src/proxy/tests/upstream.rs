@@ -140,19 +140,30 @@ async fn a_response_to_head_ends_with_its_head() {
     );
 }
 
-#[tokio::test]
-async fn a_body_the_server_stops_sending_is_cut_after_timeout_server() {
-    // Sends half of its body, then nothing, keeping the connection open.
+/// A proxy (its config changed by `configure`) in front of a server that sends half of its
+/// response body, then nothing, keeping the connection open; and a client that asked for `/`.
+async fn stalled_body(
+    configure: impl FnOnce(&mut crate::model::Config),
+) -> (Running, tokio::net::TcpStream) {
     let (stalling, _) =
         scripted_backend(&[b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort"]).await;
     let mut config = config(vec![server("a", stalling)]);
-    config.backends[0].timeouts.server = Some(std::time::Duration::from_millis(100));
+    configure(&mut config);
     let proxy = start(config).await;
     let mut client = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
     client
         .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
         .await
         .unwrap();
+    (proxy, client)
+}
+
+#[tokio::test]
+async fn a_body_the_server_stops_sending_is_cut_after_timeout_server() {
+    let (_proxy, mut client) = stalled_body(|config| {
+        config.backends[0].timeouts.server = Some(std::time::Duration::from_millis(100));
+    })
+    .await;
     let mut answer = Vec::new();
     // Well past the 100 ms: the proxy closes the client connection rather than wait on.
     let read = tokio::time::timeout(
@@ -168,15 +179,7 @@ async fn a_body_the_server_stops_sending_is_cut_after_timeout_server() {
 
 #[tokio::test]
 async fn a_body_in_flight_is_cut_by_shutdown_sessions_server() {
-    // Sends half of its body, then nothing, keeping the connection open.
-    let (stalling, _) =
-        scripted_backend(&[b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort"]).await;
-    let proxy = start(config(vec![server("a", stalling)])).await;
-    let mut client = tokio::net::TcpStream::connect(proxy.addr).await.unwrap();
-    client
-        .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
-        .await
-        .unwrap();
+    let (proxy, mut client) = stalled_body(|_| {}).await;
     let mut answer = Vec::new();
     while !String::from_utf8_lossy(&answer).ends_with("short") {
         let mut piece = [0u8; 256];
