@@ -182,24 +182,25 @@ impl Sending {
             let _ = write!(tail, "{:x}\r\n", data.len());
             tail.extend_from_slice(&data);
             tail.extend_from_slice(b"\r\n");
-        } else if self.data.is_empty()
-            && self.out.is_empty()
-            && (self.head.is_empty() || data.len() > COPY_AFTER_HEAD)
-        {
+        } else if self.data.is_empty() && self.out.is_empty() && !self.fits_after_head(data.len()) {
             self.data = data;
         } else {
             self.tail(data.len()).extend_from_slice(&data);
         }
     }
 
-    /// Where `len` more framed bytes go: after the head while it is unwritten and nothing else
-    /// waits, if they are few; else into `out`.
-    fn tail(&mut self, len: usize) -> &mut BytesMut {
-        let after_head = !self.head.is_empty()
+    /// Whether `len` more bytes are copied after the head: it is unwritten, nothing else waits,
+    /// and they are few.
+    fn fits_after_head(&self, len: usize) -> bool {
+        !self.head.is_empty()
             && self.data.is_empty()
             && self.out.is_empty()
-            && len <= COPY_AFTER_HEAD;
-        if after_head {
+            && len <= COPY_AFTER_HEAD
+    }
+
+    /// Where `len` more framed bytes go: after the head if they fit there, else into `out`.
+    fn tail(&mut self, len: usize) -> &mut BytesMut {
+        if self.fits_after_head(len) {
             &mut self.head
         } else {
             &mut self.out
