@@ -8,7 +8,7 @@ use super::pool::ServerPool;
 use super::UpstreamError;
 use crate::h1::decode::{Decoded, Decoder};
 use crate::h1::read::Silence;
-use crate::h1::send::{SendError, Sending};
+use crate::h1::send::Sending;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use std::net::SocketAddr;
@@ -100,21 +100,11 @@ impl Body for PooledBody {
             let Some(conn) = this.conn.as_mut() else {
                 return Poll::Ready(None);
             };
-            if let Some(upload) = this.upload.as_mut() {
-                match upload.poll_send(&mut conn.stream, cx) {
-                    Poll::Ready(Ok(())) => this.upload = None,
-                    Poll::Ready(Err(SendError::Io(_))) => {
-                        // The server stopped reading the request: this connection ends here.
-                        this.upload = None;
-                        this.release = None;
-                    }
-                    Poll::Ready(Err(SendError::Body(error))) => {
-                        // The server waits for a request body that will not come whole.
-                        this.upload = None;
-                        return this.fail(UpstreamError::RequestBody(error));
-                    }
-                    Poll::Pending => {}
-                }
+            match conn.push(&mut this.upload, cx) {
+                Ok(true) => {}
+                // The server stopped reading the request: this connection ends here.
+                Ok(false) => this.release = None,
+                Err(error) => return this.fail(error),
             }
             let frame = match this.decoder.decode(&mut conn.inbox.bytes) {
                 Ok(Decoded::Data(data)) => Frame::data(data),

@@ -1,6 +1,8 @@
 //! One connection to a server: its socket and the bytes read from it but not used yet.
 
+use super::UpstreamError;
 use crate::h1::read::{Inbox, Prefixed};
+use crate::h1::send::{SendError, Sending};
 use std::io;
 use std::task::{Context, Poll};
 use tokio::net::TcpStream;
@@ -25,6 +27,30 @@ impl Conn {
     /// of the stream.
     pub(super) fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         self.inbox.poll_fill(&mut self.stream, cx)
+    }
+
+    /// Writes what it can of `upload`, the rest of a request, taking it once it is all sent:
+    /// `Ok(false)` when the server stopped reading it (the connection cannot carry another
+    /// request), an error when the request body failed (the server would wait for it forever).
+    pub(super) fn push(
+        &mut self,
+        upload: &mut Option<Sending>,
+        cx: &mut Context<'_>,
+    ) -> Result<bool, UpstreamError> {
+        let Some(sending) = upload else {
+            return Ok(true);
+        };
+        let pushed = match sending.poll_send(&mut self.stream, cx) {
+            Poll::Pending => return Ok(true),
+            Poll::Ready(Ok(())) => Ok(true),
+            Poll::Ready(Err(SendError::Io(error))) => {
+                tracing::debug!(%error, "request not sent whole");
+                Ok(false)
+            }
+            Poll::Ready(Err(SendError::Body(error))) => Err(UpstreamError::RequestBody(error)),
+        };
+        *upload = None;
+        pushed
     }
 
     /// Whether an idle connection can take a request: the server has not closed it nor sent

@@ -6,7 +6,7 @@ use super::conn::Conn;
 use super::head::{parse_response, BodyKind, Final, Head};
 use super::HeadLens;
 use super::UpstreamError;
-use crate::h1::send::{SendError, Sending};
+use crate::h1::send::Sending;
 use http::Response;
 use std::future::poll_fn;
 use std::task::{ready, Context, Poll};
@@ -71,20 +71,7 @@ fn poll_head(
     cx: &mut Context<'_>,
 ) -> Poll<Result<Final, UpstreamError>> {
     loop {
-        if let Some(sending) = upload {
-            match sending.poll_send(&mut conn.stream, cx) {
-                Poll::Ready(Ok(())) => *upload = None,
-                Poll::Ready(Err(SendError::Io(error))) => {
-                    tracing::debug!(%error, "request not sent whole");
-                    *upload = None;
-                    *keep_alive = false;
-                }
-                Poll::Ready(Err(SendError::Body(error))) => {
-                    return Poll::Ready(Err(UpstreamError::RequestBody(error)))
-                }
-                Poll::Pending => {}
-            }
-        }
+        *keep_alive &= conn.push(upload, cx)?;
         // Nothing read yet (the request has only just left): nothing to parse.
         let parsed = if conn.inbox.is_empty() {
             None
