@@ -2,9 +2,11 @@
 //! of the head they were read from (no copy of any value).
 
 use super::Malformed;
+use crate::proxy::headers::lists_token;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING, UPGRADE};
+use http::Version;
 
 /// The most header fields a head may have (HAProxy's `tune.http.maxhdr`, 101).
 pub(crate) const MAX_FIELDS: usize = 101;
@@ -66,6 +68,22 @@ pub(crate) struct Present {
 }
 
 impl Present {
+    /// Whether the `Connection` fields of `headers` (this head's) list `token`.
+    pub(crate) fn connection_lists(self, headers: &HeaderMap, token: &[u8]) -> bool {
+        self.connection && lists_token(headers, &CONNECTION, token)
+    }
+
+    /// Whether the connection may carry another message after this one, as far as this head
+    /// (of `version`, with `headers`) says: HTTP/1.0 only with `keep-alive`, HTTP/1.1 unless
+    /// `close` (RFC 9112 §9.3).
+    pub(crate) fn keeps_alive(self, version: Version, headers: &HeaderMap) -> bool {
+        if version == Version::HTTP_10 {
+            self.connection_lists(headers, b"keep-alive")
+        } else {
+            !self.connection_lists(headers, b"close")
+        }
+    }
+
     fn note(&mut self, name: &HeaderName) {
         if name == CONNECTION {
             self.connection = true;

@@ -4,9 +4,8 @@
 use crate::h1::decode::Decoder;
 use crate::h1::fields::{span, FieldSpans, MAX_FIELDS};
 use crate::h1::{content_length, ends_chunked, Malformed};
-use crate::proxy::headers::lists_token;
 use bytes::BytesMut;
-use http::header::{HeaderMap, CONNECTION, CONTENT_LENGTH, EXPECT};
+use http::header::{CONTENT_LENGTH, EXPECT};
 use http::request::Parts;
 use http::{Method, Request, Uri, Version};
 use std::mem::MaybeUninit;
@@ -69,13 +68,7 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
     let uri = Uri::from_maybe_shared(head.slice(target.0..target.1))
         .map_err(|_| Malformed("request target"))?;
     let (mut headers, present) = fields.header_map(&head)?;
-    let connection_lists =
-        |headers: &HeaderMap, token| present.connection && lists_token(headers, &CONNECTION, token);
-    let mut keep_alive = if version == Version::HTTP_10 {
-        connection_lists(&headers, b"keep-alive")
-    } else {
-        !connection_lists(&headers, b"close")
-    };
+    let mut keep_alive = present.keeps_alive(version, &headers);
     let length = if present.content_length {
         content_length(&headers)?
     } else {
@@ -99,7 +92,7 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
         && headers
             .get(EXPECT)
             .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let asks_upgrade = present.upgrade && connection_lists(&headers, b"upgrade");
+    let asks_upgrade = present.upgrade && present.connection_lists(&headers, b"upgrade");
     let (mut parts, ()) = Request::new(()).into_parts();
     parts.method = method;
     parts.uri = uri;

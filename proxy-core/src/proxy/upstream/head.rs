@@ -7,11 +7,10 @@ use crate::h1::decode::Decoder;
 use crate::h1::fields::{span, FieldSpans, Present, MAX_FIELDS};
 use crate::h1::send::{room_after_head, Framing, Sending};
 use crate::h1::{content_length, ends_chunked, fields_len, put_field};
-use crate::proxy::headers::lists_token;
 use crate::proxy::ProxyBody;
 use bytes::{BufMut, Bytes, BytesMut};
 use http::header::UPGRADE;
-use http::header::{HeaderMap, CONNECTION, CONTENT_LENGTH};
+use http::header::{HeaderMap, CONTENT_LENGTH};
 use http::request::Parts;
 use http::{Method, Response, StatusCode, Version};
 use http_body::Body;
@@ -185,12 +184,7 @@ fn body_kind(
     if status == StatusCode::SWITCHING_PROTOCOLS {
         return Ok((BodyKind::Upgrade, false));
     }
-    let connection_lists = |token| present.connection && lists_token(headers, &CONNECTION, token);
-    let keep_alive = if version == Version::HTTP_10 {
-        connection_lists(b"keep-alive")
-    } else {
-        !connection_lists(b"close")
-    };
+    let keep_alive = present.keeps_alive(version, headers);
     if to_head || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
         return Ok((BodyKind::Empty, keep_alive));
     }
