@@ -3,7 +3,8 @@
 //! `dreq`, `ereq`, `econ`, `eresp`, `wretr`, `wredis`, `qcur`, `qmax`, `bin`, `bout`, `lastsess`,
 //! the per-second rates and the `qtime`/`rtime`/`ttime` averages).
 
-use super::rate::{now_ms, Rate};
+use super::clock::coarse_ms;
+use super::rate::Rate;
 use super::timing::TimeAverages;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -83,7 +84,7 @@ impl Counters {
         self.max_current.fetch_max(now, Ordering::Relaxed);
         self.total.fetch_add(1, Ordering::Relaxed);
         // One reading of the clock for both.
-        let now = now_ms();
+        let now = coarse_ms();
         self.session_rate.tick_at(now);
         self.last_session.store(now / 1000 + 1, Ordering::Relaxed);
     }
@@ -92,7 +93,7 @@ impl Counters {
     pub fn last_session_age(&self) -> Option<u64> {
         match self.last_session.load(Ordering::Relaxed) {
             0 => None,
-            started => Some((now_ms() / 1000 + 1).saturating_sub(started)),
+            started => Some((coarse_ms() / 1000 + 1).saturating_sub(started)),
         }
     }
 

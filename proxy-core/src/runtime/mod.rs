@@ -8,6 +8,7 @@
 
 mod backend;
 mod check;
+pub(crate) mod clock;
 mod counters;
 pub mod diff;
 mod frontend;

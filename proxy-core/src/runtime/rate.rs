@@ -2,35 +2,27 @@
 //! second plus the previous second's count weighted by how much of it the sliding window still
 //! covers. Lock-free; a race at a second boundary may lose a tick, which a statistic tolerates.
 
+use super::clock::coarse_ms;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
-use std::time::Instant;
 
 /// A per-second event rate and the highest rate seen.
 #[derive(Debug, Default)]
 pub struct Rate {
-    /// The second (since the process epoch, plus one) that `current` counts; 0 = none yet.
+    /// The second (of [`coarse_ms`], plus one) that `current` counts; 0 = none yet.
     second: AtomicU64,
     current: AtomicU64,
     previous: AtomicU64,
     max: AtomicU64,
 }
 
-/// Milliseconds since the first time any rate looked at the clock.
-pub(super) fn now_ms() -> u64 {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    let elapsed = EPOCH.get_or_init(Instant::now).elapsed();
-    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
-}
-
 impl Rate {
     /// Counts one event now.
     pub fn tick(&self) {
-        self.tick_at(now_ms());
+        self.tick_at(coarse_ms());
     }
 
-    /// Counts one event at `now` (milliseconds of [`now_ms`]), for a caller that read the
-    /// clock already.
+    /// Counts one event at `now` (milliseconds of [`coarse_ms`]), for a caller that read
+    /// the clock already.
     pub(super) fn tick_at(&self, now: u64) {
         let second = now / 1000 + 1;
         let seen = self.second.load(Ordering::Acquire);
@@ -50,7 +42,7 @@ impl Rate {
 
     /// Events over the last second.
     pub fn read(&self) -> u64 {
-        self.read_at(now_ms())
+        self.read_at(coarse_ms())
     }
 
     fn read_at(&self, now: u64) -> u64 {

@@ -8,6 +8,7 @@ use super::exchange::{exchange, Answer};
 use super::head::asks_upgrade;
 use super::{HeadLens, PooledBody, UpstreamError};
 use crate::proxy::{full_body, ProxyBody};
+use crate::runtime::clock::coarse_ms;
 use crate::runtime::ServerState;
 use arc_swap::ArcSwap;
 use http::{Method, Request, Response};
@@ -25,11 +26,18 @@ const MAX_IDLE_PER_SERVER: usize = 1024;
 /// The longest an idle connection is kept (less when `timeout server` is shorter).
 const MAX_IDLE_TIME: Duration = Duration::from_secs(10);
 
-/// An idle connection: where it goes and since when it is idle.
+/// An idle connection: where it goes and since when it is idle ([`coarse_ms`]).
 struct Idle {
     conn: Conn,
     addr: SocketAddr,
-    since: Instant,
+    since: u64,
+}
+
+impl Idle {
+    /// Whether it has been idle for `limit` or longer at `now` ([`coarse_ms`]).
+    fn idle_for(&self, limit: Duration, now: u64) -> bool {
+        Duration::from_millis(now.saturating_sub(self.since)) >= limit
+    }
 }
 
 /// The idle connections of one server, most recently used at the back.
@@ -41,9 +49,10 @@ pub(super) struct ServerPool {
 impl ServerPool {
     /// The most recently used idle connection to `addr` that is not too old and still open.
     fn take(&self, addr: SocketAddr) -> Option<Conn> {
+        let now = coarse_ms();
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(connection) = idle.pop_back() {
-            let fresh = connection.since.elapsed() < self.idle_time;
+            let fresh = !connection.idle_for(self.idle_time, now);
             if connection.addr == addr && fresh && connection.conn.is_usable() {
                 return Some(connection.conn);
             }
@@ -56,16 +65,20 @@ impl ServerPool {
         let Some(conn) = conn.into_idle() else {
             return; // the server sent more than its response: not trusted again
         };
+        let now = coarse_ms();
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while idle
             .front()
-            .is_some_and(|oldest| oldest.since.elapsed() >= self.idle_time)
+            .is_some_and(|oldest| oldest.idle_for(self.idle_time, now))
         {
             idle.pop_front();
         }
         if idle.len() < MAX_IDLE_PER_SERVER {
-            let since = Instant::now();
-            idle.push_back(Idle { conn, addr, since });
+            idle.push_back(Idle {
+                conn,
+                addr,
+                since: now,
+            });
         }
     }
 }
