@@ -97,11 +97,10 @@ where
     let timeouts = model.timeouts;
     let queue_wait = timeouts.queue.or(timeouts.connect);
     let started = Instant::now();
-    let queued = started;
-    let mut slot = acquire_slot(backend, &pick_ctx(&parts, client_ip), None, queue_wait).await?;
-    // Each attempt's start: read once for the first, as it is also the end of the queueing.
-    let mut sending = Instant::now();
-    trace.queue = sending - queued;
+    let ctx = pick_ctx(&parts, client_ip);
+    // Each attempt's start: for the first, the end of the queueing.
+    let (mut slot, mut sending) = acquire_slot(backend, &ctx, None, queue_wait, started).await?;
+    trace.queue = sending - started;
     let retries = if body.is_end_stream() {
         model.retries
     } else {
@@ -245,8 +244,10 @@ where
         drop(slot);
         let queued = Instant::now();
         let ctx = pick_ctx(&parts, client_ip);
-        slot = acquire_slot(backend, &ctx, Some(server.id), queue_wait).await?;
-        trace.queue += queued.elapsed();
+        let (next, taken) =
+            acquire_slot(backend, &ctx, Some(server.id), queue_wait, queued).await?;
+        slot = next;
+        trace.queue += taken - queued;
         if slot.server().id != server.id {
             count_on_both(backend, &server, |c| &c.redispatches);
         }

@@ -39,15 +39,18 @@ impl Drop for QueueSlot {
 }
 
 /// Takes a slot on the server the balancer picks (avoiding `avoid` if possible), waiting up to
-/// `max_wait` (forever when `None`) while every usable server is full.
+/// `max_wait` (forever when `None`) while every usable server is full. Also returns when the
+/// slot was taken: `asked`, the time it was asked for, when one was free at once (the clock is
+/// not read again), else the time the wait ended.
 pub(crate) async fn acquire_slot(
     backend: &Arc<BackendState>,
     ctx: &PickCtx<'_>,
     avoid: Option<ServerId>,
     max_wait: Option<Duration>,
-) -> Result<QueueSlot, ProxyError> {
+    asked: Instant,
+) -> Result<(QueueSlot, Instant), ProxyError> {
     if let Some(slot) = try_take(backend, ctx, avoid) {
-        return Ok(slot);
+        return Ok((slot, asked));
     }
     let deadline = max_wait.map(|wait| Instant::now() + wait);
     let _queued = QueuedMark::new(&backend.counters);
@@ -59,7 +62,7 @@ pub(crate) async fn acquire_slot(
         // Registered before looking again, so a slot freed in between still wakes us.
         woken.as_mut().enable();
         if let Some(slot) = try_take(backend, ctx, avoid) {
-            return Ok(slot);
+            return Ok((slot, Instant::now()));
         }
         match deadline {
             Some(deadline) => {
