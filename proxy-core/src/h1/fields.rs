@@ -2,7 +2,7 @@
 //! of the head they were read from (no copy of any value).
 
 use super::Malformed;
-use crate::proxy::headers::lists_token;
+use crate::proxy::headers::list_items;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING, UPGRADE};
@@ -49,46 +49,84 @@ impl FieldSpans {
                 .map_err(|_| Malformed("header field name"))?;
             let value = HeaderValue::from_maybe_shared(head.slice(value_start..value_end))
                 .map_err(|_| Malformed("header field value"))?;
-            present.note(&name);
+            present.note(&name, value.as_bytes());
             headers.append(name, value);
         }
         Ok((headers, present))
     }
 }
 
-/// Which of the fields that decide how a message is framed and whether its connection stays
-/// open a head has, noted as its map is built: those it lacks need no lookup (most requests
-/// have none of them).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What a head's framing fields say, gathered as its map is built, so that reading a request or
+/// a response needs no lookup in the map: which of those fields it has, the tokens its
+/// `Connection` fields list, and its `Content-Length`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Present {
-    pub(crate) connection: bool,
     pub(crate) content_length: bool,
     pub(crate) transfer_encoding: bool,
     pub(crate) upgrade: bool,
+    /// `Connection` lists `close`.
+    close: bool,
+    /// `Connection` lists `keep-alive`.
+    keep_alive: bool,
+    /// `Connection` lists `upgrade`.
+    connection_upgrade: bool,
+    /// The `Content-Length` values folded so far (see [`super::fold_content_length`]).
+    length: Result<Option<u64>, Malformed>,
+}
+
+impl Default for Present {
+    fn default() -> Present {
+        Present {
+            content_length: false,
+            transfer_encoding: false,
+            upgrade: false,
+            close: false,
+            keep_alive: false,
+            connection_upgrade: false,
+            length: Ok(None),
+        }
+    }
 }
 
 impl Present {
-    /// Whether the `Connection` fields of `headers` (this head's) list `token`.
-    pub(crate) fn connection_lists(self, headers: &HeaderMap, token: &[u8]) -> bool {
-        self.connection && lists_token(headers, &CONNECTION, token)
-    }
-
     /// Whether the connection may carry another message after this one, as far as this head
-    /// (of `version`, with `headers`) says: HTTP/1.0 only with `keep-alive`, HTTP/1.1 unless
-    /// `close` (RFC 9112 §9.3).
-    pub(crate) fn keeps_alive(self, version: Version, headers: &HeaderMap) -> bool {
+    /// (of `version`) says: HTTP/1.0 only with `keep-alive`, HTTP/1.1 unless `close` (RFC 9112
+    /// §9.3).
+    pub(crate) fn keeps_alive(self, version: Version) -> bool {
         if version == Version::HTTP_10 {
-            self.connection_lists(headers, b"keep-alive")
+            self.keep_alive
         } else {
-            !self.connection_lists(headers, b"close")
+            !self.close
         }
     }
 
-    fn note(&mut self, name: &HeaderName) {
+    /// Whether the head asks to switch protocols: an `Upgrade` field, named by `Connection`.
+    pub(crate) fn asks_upgrade(self) -> bool {
+        self.upgrade && self.connection_upgrade
+    }
+
+    /// The head's `Content-Length`: `Ok(None)` without one, an error when its values are not
+    /// one and the same number (as [`super::content_length`]).
+    pub(crate) fn length(self) -> Result<Option<u64>, Malformed> {
+        self.length
+    }
+
+    fn note(&mut self, name: &HeaderName, value: &[u8]) {
         if name == CONNECTION {
-            self.connection = true;
+            for token in list_items(value) {
+                if token.eq_ignore_ascii_case(b"close") {
+                    self.close = true;
+                } else if token.eq_ignore_ascii_case(b"keep-alive") {
+                    self.keep_alive = true;
+                } else if token.eq_ignore_ascii_case(b"upgrade") {
+                    self.connection_upgrade = true;
+                }
+            }
         } else if name == CONTENT_LENGTH {
             self.content_length = true;
+            self.length = self
+                .length
+                .and_then(|seen| super::fold_content_length(seen, value));
         } else if name == TRANSFER_ENCODING {
             self.transfer_encoding = true;
         } else if name == UPGRADE {
@@ -111,25 +149,39 @@ mod tests {
     }
 
     #[test]
-    fn the_map_shares_the_heads_values_and_tells_which_framing_fields_it_has() {
+    fn the_map_shares_the_heads_values_and_tells_what_its_framing_fields_say() {
         let (headers, present) =
             map_of(b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nUpgrade: h2c\r\n\r\n");
         assert_eq!(headers["host"], "a");
         assert_eq!(headers["content-length"], "3");
-        let expected = Present {
-            content_length: true,
-            upgrade: true,
-            ..Present::default()
-        };
-        assert_eq!(present, expected);
+        assert!(present.content_length && present.upgrade && !present.transfer_encoding);
+        assert_eq!(present.length(), Ok(Some(3)));
+        assert!(present.keeps_alive(Version::HTTP_11));
+        assert!(!present.keeps_alive(Version::HTTP_10));
+        assert!(!present.asks_upgrade(), "Connection does not name Upgrade");
 
+        let (_, present) = map_of(
+            b"GET / HTTP/1.1\r\nconnection: Upgrade, close\r\nUpgrade: h2c\r\n\
+              Transfer-Encoding: chunked\r\n\r\n",
+        );
+        assert!(present.transfer_encoding && !present.content_length);
+        assert_eq!(present.length(), Ok(None));
+        assert!(!present.keeps_alive(Version::HTTP_11));
+        assert!(present.asks_upgrade());
+
+        let (_, present) = map_of(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assert!(present.keeps_alive(Version::HTTP_10));
+    }
+
+    #[test]
+    fn content_length_fields_are_folded_into_one_length_or_an_error() {
         let (_, present) =
-            map_of(b"GET / HTTP/1.1\r\nconnection: close\r\nTransfer-Encoding: chunked\r\n\r\n");
-        let expected = Present {
-            connection: true,
-            transfer_encoding: true,
-            ..Present::default()
-        };
-        assert_eq!(present, expected);
+            map_of(b"GET / HTTP/1.1\r\nContent-Length: 5, 5\r\nContent-Length: 5\r\n\r\n");
+        assert_eq!(present.length(), Ok(Some(5)));
+        let (_, present) =
+            map_of(b"GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n");
+        assert!(present.length().is_err());
+        let (_, present) = map_of(b"GET / HTTP/1.1\r\nContent-Length: +5\r\n\r\n");
+        assert!(present.length().is_err());
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod fields;
 pub(crate) mod read;
 pub(crate) mod send;
 
+use crate::proxy::headers::list_items;
 use bytes::BytesMut;
 use http::header::{HeaderMap, CONTENT_LENGTH, TRANSFER_ENCODING};
 
@@ -41,19 +42,29 @@ pub(crate) fn fields_len(headers: &HeaderMap) -> usize {
 /// The `Content-Length` of `headers`: `Ok(None)` without one, an error when its values are not
 /// one and the same number.
 pub(crate) fn content_length(headers: &HeaderMap) -> Result<Option<u64>, Malformed> {
-    let mut length = None;
-    for value in headers.get_all(CONTENT_LENGTH) {
-        for item in value.as_bytes().split(|&b| b == b',') {
-            let item = item.trim_ascii();
-            let parsed = (!item.is_empty() && item.iter().all(u8::is_ascii_digit))
-                .then(|| std::str::from_utf8(item).ok()?.parse::<u64>().ok())
-                .flatten()
-                .ok_or(Malformed("bad content-length"))?;
-            if length.is_some_and(|seen| seen != parsed) {
-                return Err(Malformed("conflicting content-length"));
-            }
-            length = Some(parsed);
+    headers
+        .get_all(CONTENT_LENGTH)
+        .iter()
+        .try_fold(None, |length, value| {
+            fold_content_length(length, value.as_bytes())
+        })
+}
+
+/// The length of the `Content-Length` values seen so far, `length`, with one more field's
+/// `value` (a list of numbers, which must all be the same): an error for anything else.
+pub(crate) fn fold_content_length(
+    mut length: Option<u64>,
+    value: &[u8],
+) -> Result<Option<u64>, Malformed> {
+    for item in list_items(value) {
+        let parsed = (!item.is_empty() && item.iter().all(u8::is_ascii_digit))
+            .then(|| std::str::from_utf8(item).ok()?.parse::<u64>().ok())
+            .flatten()
+            .ok_or(Malformed("bad content-length"))?;
+        if length.is_some_and(|seen| seen != parsed) {
+            return Err(Malformed("conflicting content-length"));
         }
+        length = Some(parsed);
     }
     Ok(length)
 }

@@ -67,15 +67,19 @@ pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// The items of a comma-separated field value, trimmed: `keep-alive, close` lists `keep-alive`
+/// and `close`.
+pub(crate) fn list_items(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value.split(|&b| b == b',').map(<[u8]>::trim_ascii)
+}
+
 /// Whether a comma-separated list in the `name` fields of `headers` has `token` (compared
 /// without case), e.g. `close` in `Connection: keep-alive, close`.
 pub(crate) fn lists_token(headers: &HeaderMap, name: &HeaderName, token: &[u8]) -> bool {
-    headers.get_all(name).iter().any(|value| {
-        value
-            .as_bytes()
-            .split(|&b| b == b',')
-            .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
-    })
+    headers
+        .get_all(name)
+        .iter()
+        .any(|value| list_items(value.as_bytes()).any(|item| item.eq_ignore_ascii_case(token)))
 }
 
 #[cfg(test)]

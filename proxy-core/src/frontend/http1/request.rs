@@ -3,7 +3,7 @@
 
 use crate::h1::decode::Decoder;
 use crate::h1::fields::{span, FieldSpans, MAX_FIELDS};
-use crate::h1::{content_length, ends_chunked, Malformed};
+use crate::h1::{ends_chunked, Malformed};
 use bytes::BytesMut;
 use http::header::{CONTENT_LENGTH, EXPECT};
 use http::request::Parts;
@@ -68,12 +68,8 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
     let uri = Uri::from_maybe_shared(head.slice(target.0..target.1))
         .map_err(|_| Malformed("request target"))?;
     let (mut headers, present) = fields.header_map(&head)?;
-    let mut keep_alive = present.keeps_alive(version, &headers);
-    let length = if present.content_length {
-        content_length(&headers)?
-    } else {
-        None
-    };
+    let mut keep_alive = present.keeps_alive(version);
+    let length = present.length()?;
     let body = if present.transfer_encoding {
         if version == Version::HTTP_10 || !ends_chunked(&headers) {
             return Err(Malformed("transfer-encoding"));
@@ -92,7 +88,7 @@ pub(super) fn parse_request(buf: &mut BytesMut) -> Result<Option<RequestHead>, M
         && headers
             .get(EXPECT)
             .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let asks_upgrade = present.upgrade && present.connection_lists(&headers, b"upgrade");
+    let asks_upgrade = present.asks_upgrade();
     let (mut parts, ()) = Request::new(()).into_parts();
     parts.method = method;
     parts.uri = uri;

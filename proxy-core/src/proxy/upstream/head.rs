@@ -184,7 +184,7 @@ fn body_kind(
     if status == StatusCode::SWITCHING_PROTOCOLS {
         return Ok((BodyKind::Upgrade, false));
     }
-    let keep_alive = present.keeps_alive(version, headers);
+    let keep_alive = present.keeps_alive(version);
     if to_head || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
         return Ok((BodyKind::Empty, keep_alive));
     }
@@ -200,7 +200,7 @@ fn body_kind(
         };
         return Ok((kind, trusted));
     }
-    match content_length(headers)? {
+    match present.length()? {
         Some(0) => Ok((BodyKind::Empty, keep_alive)),
         Some(length) => Ok((BodyKind::Length(length), keep_alive)),
         None => Ok((BodyKind::UntilClose, false)),
