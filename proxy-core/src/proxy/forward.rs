@@ -31,6 +31,7 @@ use http_body::Body;
 use http_body_util::{Either, Empty};
 use std::future::Future;
 use std::net::IpAddr;
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -148,17 +149,18 @@ where
         // across an await can keep a copy of it in the request's state, and every copy is
         // made again for each request.
         let server_deadline = sending + timeouts.server.unwrap_or_default();
+        let mut exchange = pin!(plan.upstream.send(&server, request, !close_upstream));
+        let mut cut = pin!(CutWatch::new(&server));
+        let mut late = pin!(tokio::time::sleep_until(server_deadline));
         let outcome = tokio::select! {
-            result = plan.upstream.send(&server, request, !close_upstream) => {
+            result = exchange.as_mut() => {
                 result.map_err(|error| {
                     unsent = error.unsent;
                     Failure::of(error.error)
                 })
             }
-            _cut = CutWatch::new(&server) => Err(Failure::Killed),
-            () = tokio::time::sleep_until(server_deadline), if timeouts.server.is_some() => {
-                Err(Failure::Timeout)
-            }
+            _cut = cut.as_mut() => Err(Failure::Killed),
+            () = late.as_mut(), if timeouts.server.is_some() => Err(Failure::Timeout),
         };
         let failure = match outcome {
             Ok(sent) => {

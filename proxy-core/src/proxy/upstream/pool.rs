@@ -16,6 +16,7 @@ use http_body::Body;
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -210,7 +211,8 @@ impl Upstream {
             };
             // Only a request without a body is sent a second time.
             let upload = super::head::upload(&parts, body.take().unwrap_or_else(|| full_body("")));
-            match exchange(conn, upload, to_head).await {
+            // Made where it is awaited: a future moved to its await is copied first.
+            match pin!(exchange(conn, upload, to_head)).await {
                 Ok(answer) => break (answer, connect_time),
                 Err(UpstreamError::Closed) if reused && replayable => {
                     tracing::debug!(%addr, "idle connection closed by the server: sent again");
