@@ -42,7 +42,7 @@ use http::{Method, Request, Response, StatusCode};
 use request::{parse_request, RequestHead};
 use response::{encode_response, Asked};
 use std::future::{poll_fn, Future};
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::sync::Arc;
 use std::time::Duration;
 use timeouts::{Expiry, Wait};
@@ -136,8 +136,8 @@ pub(crate) async fn serve_connection<R, W>(
         let (body, held) = RequestBody::lend(reading, body, expects_continue, timeouts.client);
         // Pinned where it is made: moving the request's future (several kilobytes) into another
         // future would copy it for every request.
-        let answering = service.serve_connection_request(Request::from_parts(parts, body), peer);
-        tokio::pin!(answering);
+        let request = Request::from_parts(parts, body);
+        let answering = pin!(service.serve_connection_request(request, peer));
         let Ok(response) = answer(answering, &held, &mut sink).await;
         let asked = Asked {
             keep_alive: asked.keep_alive && !*stop.borrow(),
