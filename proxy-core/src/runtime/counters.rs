@@ -53,6 +53,14 @@ pub struct Counters {
     last_session: AtomicU64,
 }
 
+/// Raises the maximum `max` to `value` if it is higher. Most events leave a maximum as it is:
+/// only those that raise it pay for an atomic read-modify-write.
+pub(super) fn raise(max: &AtomicU64, value: u64) {
+    if value > max.load(Ordering::Relaxed) {
+        max.fetch_max(value, Ordering::Relaxed);
+    }
+}
+
 impl Counters {
     /// Counts one response with this status code.
     pub fn count_response(&self, status: u16) {
@@ -81,7 +89,7 @@ impl Counters {
     /// A session starts: `current`, `max_current`, `total` and the session rate move.
     pub fn open_session(&self) {
         let now = self.current.fetch_add(1, Ordering::Relaxed) + 1;
-        self.max_current.fetch_max(now, Ordering::Relaxed);
+        raise(&self.max_current, now);
         self.total.fetch_add(1, Ordering::Relaxed);
         // One reading of the clock for both.
         let now = coarse_ms();
@@ -108,7 +116,7 @@ impl Counters {
     /// A request enters the queue.
     pub fn enter_queue(&self) {
         let now = self.queued.fetch_add(1, Ordering::Relaxed) + 1;
-        self.max_queued.fetch_max(now, Ordering::Relaxed);
+        raise(&self.max_queued, now);
     }
 
     /// A request leaves the queue.

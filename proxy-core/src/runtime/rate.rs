@@ -3,6 +3,7 @@
 //! covers. Lock-free; a race at a second boundary may lose a tick, which a statistic tolerates.
 
 use super::clock::coarse_ms;
+use super::counters::raise;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A per-second event rate and the highest rate seen.
@@ -37,7 +38,7 @@ impl Rate {
             self.previous.store(carried, Ordering::Release);
         }
         self.current.fetch_add(1, Ordering::AcqRel);
-        self.max.fetch_max(self.read_at(now), Ordering::Relaxed);
+        raise(&self.max, self.read_at(now));
     }
 
     /// Events over the last second.

@@ -44,13 +44,16 @@ pub struct TimeAverages {
 }
 
 /// Adds `value` to the sliding sum `sum` of a window of `window` samples (0: no decay yet).
+/// A sum the sample leaves as it is (a zero sum and a zero sample, or a sample equal to the
+/// decay) is not written: that costs no atomic read-modify-write.
 fn slide(sum: &AtomicU64, window: u64, value: u64) {
     let _ = sum.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
         let decay = old
             .saturating_add(window.saturating_sub(1))
             .checked_div(window)
             .unwrap_or(0);
-        Some(old.saturating_sub(decay).saturating_add(value))
+        let new = old.saturating_sub(decay).saturating_add(value);
+        (new != old).then_some(new)
     });
 }
 
