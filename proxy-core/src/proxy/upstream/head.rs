@@ -8,7 +8,7 @@ use crate::h1::fields::{span, FieldSpans, Present, MAX_FIELDS};
 use crate::h1::send::{room_after_head, Framing, Sending};
 use crate::h1::{content_length, ends_chunked, fields_len, put_field};
 use crate::proxy::ProxyBody;
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{BufMut, BytesMut};
 use http::header::UPGRADE;
 use http::header::{HeaderMap, CONTENT_LENGTH};
 use http::request::Parts;
@@ -155,10 +155,12 @@ pub(super) fn parse_response(
     let mut response = Response::new(());
     *response.status_mut() = status;
     *response.version_mut() = version;
-    if let Some(reason) = reason.map(|(start, end)| head.slice(start..end)) {
+    if let Some((start, end)) = reason {
+        // Only a reason that is not the status's own is kept (sharing the head's bytes).
+        let phrase = &head[start..end];
         let canonical = status.canonical_reason().map(str::as_bytes);
-        if !reason.is_empty() && canonical != Some(&reason[..]) {
-            if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(Bytes::clone(&reason)) {
+        if !phrase.is_empty() && canonical != Some(phrase) {
+            if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(head.slice(start..end)) {
                 response.extensions_mut().insert(reason);
             }
         }
@@ -216,6 +218,7 @@ pub(super) fn asks_upgrade(parts: &Parts) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
     use http_body_util::{Empty, Full, StreamBody};
 
     fn parse(text: &str) -> Result<Option<Head>, UpstreamError> {
