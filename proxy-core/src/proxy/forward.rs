@@ -145,14 +145,16 @@ where
         if retry > 0 {
             sending = Instant::now();
         }
-        // The futures are made in place, not moved into wrappers: each move of a future held
-        // across an await can keep a copy of it in the request's state, and every copy is
-        // made again for each request.
+        // The futures are pinned where they are made: each move of a future held across an
+        // await can keep a copy of it in the request's state, made again for each request.
+        // Polled in order (`biased`): a response that came is taken before a cut or the
+        // deadline is looked at, and no random order is drawn for every request.
         let server_deadline = sending + timeouts.server.unwrap_or_default();
         let mut exchange = pin!(plan.upstream.send(&server, request, !close_upstream));
         let mut cut = pin!(CutWatch::new(&server));
         let mut late = pin!(tokio::time::sleep_until(server_deadline));
         let outcome = tokio::select! {
+            biased;
             result = exchange.as_mut() => {
                 result.map_err(|error| {
                     unsent = error.unsent;

@@ -229,6 +229,7 @@ where
     let mut asked = false;
     loop {
         tokio::select! {
+            biased;
             response = answering.as_mut() => return response,
             () = poll_fn(|_| loan.continue_wanted()), if !asked => {
                 asked = true;
