@@ -139,16 +139,18 @@ def run_one(scenario, name, binary, args, status_port, backend_ports, workdir, r
         proc = start(name, binary, run_dir, config, port, log)
         try:
             wrk(port, connections, extra, args.warmup)
-            accepts, cpu = backend_accepts(status_port), measure.cpu_seconds(proc.pid)
+            accepts, before = backend_accepts(status_port), measure.cpu_seconds(proc.pid)
             output = wrk(port, connections, extra, args.duration)
-            cpu = measure.cpu_seconds(proc.pid) - cpu
+            user, system = (after - start for after, start
+                            in zip(measure.cpu_seconds(proc.pid), before))
             accepts = backend_accepts(status_port) - accepts
             rss = measure.peak_rss_mib(proc.pid)
         finally:
             stop(proc)
     result = measure.parse_wrk(output)
-    result.update(scenario=label, proxy=name, round=rnd, cpu_s=cpu, rss_mib=rss,
-                  upstream_conns=accepts,
+    cpu = user + system
+    result.update(scenario=label, proxy=name, round=rnd, cpu_s=cpu, cpu_user_s=user,
+                  cpu_system_s=system, rss_mib=rss, upstream_conns=accepts,
                   per_cpu=result["requests"] / cpu if cpu > 0 else 0.0)
     if result["requests"] == 0:
         result["wrk_output"] = output

@@ -8,12 +8,12 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid):
-    """User + system CPU seconds of process `pid` and all its threads, from /proc/<pid>/stat."""
+    """User and system CPU seconds of process `pid` and all its threads, from /proc/<pid>/stat."""
     with open(f"/proc/{pid}/stat") as f:
         # The command name (field 2) may hold spaces: count fields after its closing ')'.
         fields = f.read().rsplit(")", 1)[1].split()
     utime, stime = int(fields[11]), int(fields[12])
-    return (utime + stime) / CLOCK_TICKS
+    return utime / CLOCK_TICKS, stime / CLOCK_TICKS
 
 
 def peak_rss_mib(pid):
@@ -62,12 +62,21 @@ def _spread(values, fmt):
     return f"{median} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
+def _user_system(runs):
+    """Median microseconds of user and of system CPU time per request."""
+    def median_us(key):
+        values = [r[key] / r["requests"] * 1e6 for r in runs if r["requests"] > 0]
+        return statistics.median(values) if values else float("nan")
+    return f"{median_us('cpu_user_s'):.1f} + {median_us('cpu_system_s'):.1f}"
+
+
 def table(runs, contestants):
     """A Markdown table: one row per scenario and contestant, medians over rounds (min-max)."""
     header = (
         "| scenario | proxy | req/s | p50 ms | p99 ms | errors | peak RSS MiB | proxy CPU s "
-        "| req per CPU-s | vs HAProxy req/s | vs HAProxy req per CPU-s | upstream conns |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| req per CPU-s | CPU µs per req: user + system | vs HAProxy req/s "
+        "| vs HAProxy req per CPU-s | upstream conns |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     scenarios = list(dict.fromkeys(r["scenario"] for r in runs))
@@ -92,6 +101,7 @@ def table(runs, contestants):
                 _spread([r["rss_mib"] for r in mine], "{:.1f}"),
                 _spread([r["cpu_s"] for r in mine], "{:.2f}"),
                 _spread([r["per_cpu"] for r in mine], "{:.0f}"),
+                _user_system(mine),
                 _spread(ratios_rps, "{:.2f}"),
                 _spread(ratios_cpu, "{:.2f}"),
                 _spread([r["upstream_conns"] for r in mine], "{:.0f}"),
