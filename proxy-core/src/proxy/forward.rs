@@ -147,12 +147,14 @@ where
         }
         // The futures are pinned where they are made: each move of a future held across an
         // await can keep a copy of it in the request's state, made again for each request.
-        // Polled in order (`biased`): a response that came is taken before a cut or the
-        // deadline is looked at, and no random order is drawn for every request.
-        let server_deadline = sending + timeouts.server.unwrap_or_default();
-        let mut exchange = pin!(plan.upstream.send(&server, request, !close_upstream));
+        // Polled in order (`biased`): a response that came is taken before a cut is looked
+        // at, and no random order is drawn for every request. The deadline is kept by the
+        // server connection's own timer (`Conn::poll_deadline`).
+        let deadline = timeouts.server.map(|limit| sending + limit);
+        let mut exchange = pin!(plan
+            .upstream
+            .send(&server, request, !close_upstream, deadline));
         let mut cut = pin!(CutWatch::new(&server));
-        let mut late = pin!(tokio::time::sleep_until(server_deadline));
         let outcome = tokio::select! {
             biased;
             result = exchange.as_mut() => {
@@ -162,7 +164,6 @@ where
                 })
             }
             _cut = cut.as_mut() => Err(Failure::Killed),
-            () = late.as_mut(), if timeouts.server.is_some() => Err(Failure::Timeout),
         };
         let failure = match outcome {
             Ok(sent) => {
@@ -284,8 +285,10 @@ enum Failure {
 
 impl Failure {
     fn of(error: UpstreamError) -> Failure {
-        if let UpstreamError::RequestBody(_) = error {
-            return Failure::Client(error);
+        match error {
+            UpstreamError::RequestBody(_) => return Failure::Client(error),
+            UpstreamError::Late => return Failure::Timeout,
+            _ => {}
         }
         if error.is_connect() {
             return Failure::Connect(error);

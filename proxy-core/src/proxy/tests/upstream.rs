@@ -22,6 +22,36 @@ async fn sequential_requests_to_one_server_share_one_upstream_connection() {
 }
 
 #[tokio::test]
+async fn a_reused_connection_keeps_timeout_server_for_each_request() {
+    use std::time::Duration;
+    // `/slow` answers long after the timeout, `/` after two thirds of it.
+    let (addr, accepted) = counting_backend(|request: Request<hyper::body::Incoming>| async move {
+        let delay = if request.uri().path() == "/slow" {
+            2000
+        } else {
+            200
+        };
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        Response::new(text("ok"))
+    })
+    .await;
+    let mut config = config(vec![server("a", addr)]);
+    config.backends[0].timeouts.server = Some(Duration::from_millis(300));
+    let proxy = start(config).await;
+    // Each request on the kept connection has the whole timeout: together they take longer.
+    for _ in 0..3 {
+        assert_eq!(get(proxy.addr, "/").await, (200, "ok".to_owned()));
+    }
+    assert_eq!(accepted.load(Ordering::Relaxed), 1);
+    let started = std::time::Instant::now();
+    assert_eq!(get(proxy.addr, "/slow").await.0, 504);
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    // The late connection is given up; the next request has a new one and its full time.
+    assert_eq!(get(proxy.addr, "/").await, (200, "ok".to_owned()));
+    assert_eq!(accepted.load(Ordering::Relaxed), 2);
+}
+
+#[tokio::test]
 async fn http_server_close_opens_a_connection_per_request() {
     let (addr, accepted) = counting_backend(ok).await;
     let mut config = config(vec![server("a", addr)]);

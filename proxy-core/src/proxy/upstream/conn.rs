@@ -1,11 +1,15 @@
-//! One connection to a server: its socket and the bytes read from it but not used yet.
+//! One connection to a server: its socket, the bytes read from it but not used yet, and the
+//! timer of the waits for its responses.
 
 use super::UpstreamError;
 use crate::h1::read::{Inbox, Prefixed};
 use crate::h1::send::{SendError, Sending};
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
 
 /// A connection to a server.
 pub(super) struct Conn {
@@ -13,6 +17,10 @@ pub(super) struct Conn {
     /// Read from the server and not consumed yet. Empty while idle, with at most the room of a
     /// first read.
     pub(super) inbox: Inbox,
+    /// The deadline of the wait for a response head, made the first time one is waited for
+    /// and kept for the connection's next requests: a later deadline only moves it, where a
+    /// timer per request would join and leave the runtime's timer wheel each time.
+    head_timer: Option<Pin<Box<Sleep>>>,
 }
 
 impl Conn {
@@ -20,7 +28,19 @@ impl Conn {
         Conn {
             stream,
             inbox: Inbox::default(),
+            head_timer: None,
         }
+    }
+
+    /// Whether `deadline` has passed; if not, the task is woken when it does.
+    pub(super) fn poll_deadline(&mut self, deadline: Instant, cx: &mut Context<'_>) -> Poll<()> {
+        let timer = self
+            .head_timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if timer.deadline() != deadline {
+            timer.as_mut().reset(deadline);
+        }
+        timer.as_mut().poll(cx)
     }
 
     /// Reads what the server has sent into [`Conn::inbox`]: the number of bytes, 0 at the end

@@ -10,6 +10,7 @@ use crate::h1::send::Sending;
 use http::Response;
 use std::future::poll_fn;
 use std::task::{ready, Context, Poll};
+use tokio::time::Instant;
 
 /// A response head, with the connection and what is left to send of the request.
 pub(super) struct Answer {
@@ -24,25 +25,35 @@ pub(super) struct Answer {
     pub(super) upload: Option<Sending>,
 }
 
-/// Sends `upload` on `conn` and reads the response head. `to_head`: the request is `HEAD`.
+/// Sends `upload` on `conn` and reads the response head, failing with
+/// [`UpstreamError::Late`] when it is not complete at `deadline` (`timeout server`).
+/// `to_head`: the request is `HEAD`.
 pub(super) async fn exchange(
     mut conn: Conn,
     upload: Sending,
     to_head: bool,
+    deadline: Option<Instant>,
 ) -> Result<Answer, UpstreamError> {
     let request_head = upload.head_len();
     let mut upload = Some(upload);
     let mut keep_alive = true;
     let mut heard = false;
     let head = poll_fn(|cx| {
-        poll_head(
+        let polled = poll_head(
             &mut conn,
             &mut upload,
             &mut keep_alive,
             &mut heard,
             to_head,
             cx,
-        )
+        );
+        match deadline {
+            Some(deadline) if polled.is_pending() => {
+                ready!(conn.poll_deadline(deadline, cx));
+                Poll::Ready(Err(UpstreamError::Late))
+            }
+            _ => polled,
+        }
     })
     .await?;
     let upload = upload.filter(|upload| !upload.is_done());

@@ -42,6 +42,9 @@ pub(crate) enum UpstreamError {
     /// The connection broke while the request or the response was on its way.
     #[error("connection broken: {0}")]
     Broken(#[source] io::Error),
+    /// The response head was not complete within `timeout server`.
+    #[error("no response head within 'timeout server'")]
+    Late,
     /// The server sent nothing of its response body for `timeout server`.
     #[error("response body stalled for longer than 'timeout server'")]
     Stalled,

@@ -178,12 +178,14 @@ impl Upstream {
     /// a reused connection turns out closed by the server before any response (it may close
     /// an idle connection at any time), a request without a body is sent again on another.
     /// The connection goes back to the pool once the response has ended, unless `reuse` is
-    /// false or either side asked to close.
+    /// false or either side asked to close. The response head must be complete at `deadline`
+    /// (`timeout server`; connecting is limited by `timeout connect` alone).
     pub(crate) async fn send(
         &self,
         server: &ServerState,
         request: Request<ProxyBody>,
         reuse: bool,
+        deadline: Option<Instant>,
     ) -> Result<Sent, SendError> {
         let addr = server.addr();
         let pool = self.pool(server.id.index());
@@ -212,7 +214,7 @@ impl Upstream {
             // Only a request without a body is sent a second time.
             let upload = super::head::upload(&parts, body.take().unwrap_or_else(|| full_body("")));
             // Made where it is awaited: a future moved to its await is copied first.
-            match pin!(exchange(conn, upload, to_head)).await {
+            match pin!(exchange(conn, upload, to_head, deadline)).await {
                 Ok(answer) => break (answer, connect_time),
                 Err(UpstreamError::Closed) if reused && replayable => {
                     tracing::debug!(%addr, "idle connection closed by the server: sent again");
