@@ -47,11 +47,14 @@ fn counter(counters: &Counters, direction: Direction) -> &AtomicU64 {
     }
 }
 
-/// Counts the data bytes of a body going `direction` on `target`.
+/// Counts the data bytes of a body going `direction` on `target`; for a response body, also
+/// records the request's times on `target` when dropped (once the response is sent or
+/// abandoned), so that one owner of the server and backend serves both.
 #[derive(Debug)]
 pub(crate) struct CountOn {
     pub(crate) target: Target,
     pub(crate) direction: Direction,
+    pub(crate) then_times: Option<Times>,
 }
 
 impl OnData for CountOn {
@@ -60,11 +63,17 @@ impl OnData for CountOn {
     }
 }
 
-/// Records a request's times on its server and backend when dropped (with the response body,
-/// once it is sent or abandoned).
-#[derive(Debug)]
-pub(crate) struct TimesOnDrop {
-    pub(crate) target: Target,
+impl Drop for CountOn {
+    fn drop(&mut self) {
+        if let Some(times) = &self.then_times {
+            times.record(&self.target);
+        }
+    }
+}
+
+/// A request's times, from when it reached the backend.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Times {
     /// When the request reached the backend.
     pub(crate) started: Instant,
     pub(crate) queue: Duration,
@@ -72,16 +81,31 @@ pub(crate) struct TimesOnDrop {
     pub(crate) response: Duration,
 }
 
-impl Drop for TimesOnDrop {
-    fn drop(&mut self) {
+impl Times {
+    /// Records the times, the total ending now, on `target`'s server and backend.
+    fn record(&self, target: &Target) {
         let times = RequestTimes {
             queue: RequestTimes::millis(self.queue),
             connect: RequestTimes::millis(self.connect),
             response: RequestTimes::millis(self.response),
             total: RequestTimes::millis(self.started.elapsed()),
         };
-        for counters in self.target.counters() {
+        for counters in target.counters() {
             counters.times.record(times);
         }
+    }
+}
+
+/// Records a request's times on its server and backend when dropped (with a tunnel, once it
+/// has ended).
+#[derive(Debug)]
+pub(crate) struct TimesOnDrop {
+    pub(crate) target: Target,
+    pub(crate) times: Times,
+}
+
+impl Drop for TimesOnDrop {
+    fn drop(&mut self) {
+        self.times.record(&self.target);
     }
 }

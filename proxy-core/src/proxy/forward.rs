@@ -12,7 +12,7 @@
 
 use super::body::Guarded;
 use super::body::Observed;
-use super::counted::{CountOn, Direction, Target, TimesOnDrop};
+use super::counted::{CountOn, Direction, Target, Times, TimesOnDrop};
 use super::cut::{CutWatch, Cuttable};
 use super::outgoing::Outgoing;
 use super::plan::BackendPlan;
@@ -121,26 +121,25 @@ where
             server: Arc::clone(&server),
         };
         // The client's body on the first attempt, nothing on a retry (only an empty body is
-        // retried); boxed once with its byte counter.
+        // retried); boxed once, with its byte counter when it has bytes to count.
         let attempt_body = match body.take() {
             Some(body) => Either::Left(body),
             None => Either::Right(Empty::new()),
         };
-        let upstream_body = box_body(Observed::new(
-            attempt_body,
-            CountOn {
+        let upstream_body = if attempt_body.is_end_stream() {
+            box_body(attempt_body)
+        } else {
+            let count = CountOn {
                 target: target.clone(),
                 direction: Direction::ToServer,
-            },
-        ));
+                then_times: None,
+            };
+            box_body(Observed::new(attempt_body, count))
+        };
+        let addr = server.addr();
         let keep = copy_for_retry && retry < retries;
-        let (request, outgoing) = Outgoing::request(
-            &mut parts,
-            keep,
-            server.addr(),
-            upstream_body,
-            close_upstream,
-        )?;
+        let (request, outgoing) =
+            Outgoing::request(&mut parts, keep, addr, upstream_body, close_upstream)?;
         let mut unsent = None;
         if retry > 0 {
             sending = Instant::now();
@@ -151,9 +150,10 @@ where
         // at, and no random order is drawn for every request. The deadline is kept by the
         // server connection's own timer (`Conn::poll_deadline`).
         let deadline = timeouts.server.map(|limit| sending + limit);
-        let mut exchange = pin!(plan
-            .upstream
-            .send(&server, request, !close_upstream, deadline));
+        let mut exchange =
+            pin!(plan
+                .upstream
+                .send(&server, addr, request, !close_upstream, deadline));
         let mut cut = pin!(CutWatch::new(&server));
         let outcome = tokio::select! {
             biased;
@@ -179,8 +179,7 @@ where
                     target.count(Direction::ToServer, wire_len(heads.request));
                     target.count(Direction::ToClient, wire_len(heads.response));
                     server.counters.count_response(status);
-                    let times = TimesOnDrop {
-                        target: target.clone(),
+                    let times = Times {
                         started,
                         queue: trace.queue,
                         connect: connect_time,
@@ -191,15 +190,23 @@ where
                             tunnel::ClientUpgrade::take_from(&mut parts.extensions)
                         {
                             let idle = timeouts.tunnel.or(timeouts.server);
+                            let times = TimesOnDrop {
+                                target: target.clone(),
+                                times,
+                            };
                             tunnel::spawn(client, server, idle, target, (slot, times));
                             return Ok(response.map(|_| box_body(Empty::new())));
                         }
                     }
                     return Ok(response.map(|body| {
                         let body = Cuttable::new(body, &server);
-                        let body = Guarded::new(body, (slot, times));
-                        let direction = Direction::ToClient;
-                        box_body(Observed::new(body, CountOn { target, direction }))
+                        let body = Guarded::new(body, slot);
+                        let count = CountOn {
+                            target,
+                            direction: Direction::ToClient,
+                            then_times: Some(times),
+                        };
+                        box_body(Observed::new(body, count))
                     }));
                 }
                 tracing::debug!(backend = backend.name(), server = %server.name, status, retry, "retrying after this status");

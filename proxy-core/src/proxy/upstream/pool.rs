@@ -174,7 +174,8 @@ impl Upstream {
         })
     }
 
-    /// Sends `request` to `server` on an idle connection, or a new one when none is left. When
+    /// Sends `request` to `server` (at `addr`, its address when the request was made) on an
+    /// idle connection, or a new one when none is left. When
     /// a reused connection turns out closed by the server before any response (it may close
     /// an idle connection at any time), a request without a body is sent again on another.
     /// The connection goes back to the pool once the response has ended, unless `reuse` is
@@ -183,11 +184,11 @@ impl Upstream {
     pub(crate) async fn send(
         &self,
         server: &ServerState,
+        addr: SocketAddr,
         request: Request<ProxyBody>,
         reuse: bool,
         deadline: Option<Instant>,
     ) -> Result<Sent, SendError> {
-        let addr = server.addr();
         let pool = self.pool(server.id.index());
         let (parts, body) = request.into_parts();
         let to_head = parts.method == Method::HEAD;
