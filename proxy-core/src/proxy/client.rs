@@ -68,7 +68,7 @@ where
             .extensions()
             .get::<super::ClientAddr>()
             .map(|c| crate::routing::Peer::plain(c.0));
-        Box::pin(super::serve(plan, request, client, |_| async {
+        Box::pin(super::serve(plan, request, client, |_, _| async {
             Ok(unrouted_response())
         }))
     }

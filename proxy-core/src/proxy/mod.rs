@@ -139,10 +139,9 @@ impl ProxyService<NoBackend> {
     {
         let plan = self.plan.load_full();
         // The listener's fallback only answers 503, with the frontend's `errorfile` if any.
-        let pages = Arc::clone(&plan);
-        serve(plan, request, Some(peer), move |_| {
+        serve(plan, request, Some(peer), |plan, _| {
             let status = http::StatusCode::SERVICE_UNAVAILABLE;
-            std::future::ready(Ok(error_pages::page_for(status, &[&pages.error_pages])))
+            std::future::ready(Ok(error_pages::page_for(status, &[&plan.error_pages])))
         })
     }
 }
@@ -171,15 +170,15 @@ where
             .map(|c| Peer::plain(c.0));
         let plan = self.plan.load_full();
         let fallback = self.fallback.clone();
-        Box::pin(serve(plan, request, client, move |request| async move {
+        Box::pin(serve(plan, request, client, move |_, request| async move {
             Ok(fallback.oneshot(request).await?.map(box_body))
         }))
     }
 }
 
 /// One request through a frontend from `client`, for [`ProxyService`] and [`Client`]: counted
-/// on the frontend, dispatched, handed to `unrouted` when no backend takes it, and logged once
-/// its response body is finished when the frontend has an access log.
+/// on the frontend, dispatched, handed to `unrouted` (with the plan) when no backend takes it,
+/// and logged once its response body is finished when the frontend has an access log.
 async fn serve<B, U, F, E>(
     plan: Arc<FrontendPlan>,
     request: Request<B>,
@@ -189,7 +188,7 @@ async fn serve<B, U, F, E>(
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
-    U: FnOnce(Request<B>) -> F,
+    U: FnOnce(&FrontendPlan, Request<B>) -> F,
     F: std::future::Future<Output = Result<Response<ProxyBody>, E>>,
 {
     let counters = &plan.frontend.counters;
@@ -200,7 +199,7 @@ where
         .map(|_| logged::Pending::of(&plan, &request, peer.map(|p| p.addr)));
     let (response, trace) = match dispatch(&plan, request, peer).await {
         Dispatch::Answered(response, trace) => (response, Some(trace)),
-        Dispatch::Unrouted(request) => (unrouted(request).await?, None),
+        Dispatch::Unrouted(request) => (unrouted(&plan, request).await?, None),
     };
     let status = response.status().as_u16();
     counters.count_response(status);
