@@ -80,10 +80,11 @@ fn try_take(
     ctx: &PickCtx<'_>,
     avoid: Option<ServerId>,
 ) -> Option<QueueSlot> {
-    let slot = backend.pick(ctx, avoid)?.try_acquire()?;
+    let server = backend.pick(ctx, avoid)?;
+    let slot = server.try_acquire()?;
     backend.counters.open_session();
     Some(QueueSlot {
-        server: Arc::clone(slot.server()),
+        server,
         slot: Some(slot),
         backend: Arc::clone(backend),
     })
