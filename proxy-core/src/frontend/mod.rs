@@ -134,7 +134,7 @@ async fn accept_loop(listener: Listener, mut stop: watch::Receiver<bool>) {
             // at once (as far as `maxconn` allows), not 128 per turn behind every busy task.
             accepted = tokio::task::unconstrained(accept_within_limits(&listener)) => match accepted {
                 Ok((stream, peer, permits)) => {
-                    let service = listener.service.clone();
+                    let mut service = listener.service.clone();
                     let stopped = stop.clone();
                     let timeouts = service.plan().timeouts.clone();
                     let frontend = Arc::clone(&listener.frontend);

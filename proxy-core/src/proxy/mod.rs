@@ -53,6 +53,7 @@ pub(crate) use tunnel::ListenerUpgrade;
 use crate::frontend::NoBackend;
 use crate::live::PlanSlot;
 use crate::routing::Peer;
+use arc_swap::Cache;
 use bytes::Bytes;
 use dispatch::{dispatch, Dispatch};
 use error::ProxyError;
@@ -100,7 +101,7 @@ impl<S> Layer<S> for ProxyLayer {
 
     fn layer(&self, fallback: S) -> ProxyService<S> {
         ProxyService {
-            plan: Arc::clone(&self.plan),
+            plan: Cache::new(Arc::clone(&self.plan)),
             fallback,
         }
     }
@@ -113,14 +114,16 @@ impl<S> Layer<S> for ProxyLayer {
 /// Its errors are the fallback's: proxying failures are HTTP responses.
 #[derive(Debug, Clone)]
 pub struct ProxyService<S> {
-    plan: Arc<PlanSlot>,
+    /// The frontend's plan slot, with the plan last read from it: while no reconfiguration
+    /// swaps it, a request reads it with one atomic load instead of a load of the slot.
+    plan: Cache<Arc<PlanSlot>, Arc<FrontendPlan>>,
     fallback: S,
 }
 
 impl<S> ProxyService<S> {
     /// The frontend's configuration of the moment.
-    pub(crate) fn plan(&self) -> Arc<FrontendPlan> {
-        self.plan.load_full()
+    pub(crate) fn plan(&mut self) -> Arc<FrontendPlan> {
+        Arc::clone(self.plan.load())
     }
 }
 
@@ -129,7 +132,7 @@ impl ProxyService<NoBackend> {
     /// [`Service::call`] gives it but without boxing the future (the connection's task awaits
     /// it in place) and without a [`ClientAddr`] extension.
     pub(crate) fn serve_connection_request<B>(
-        &self,
+        &mut self,
         request: Request<B>,
         peer: Peer,
     ) -> impl std::future::Future<Output = Result<Response<ProxyBody>, Infallible>> + Send + 'static
@@ -137,7 +140,7 @@ impl ProxyService<NoBackend> {
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        let plan = self.plan.load_full();
+        let plan = self.plan();
         // The listener's fallback only answers 503, with the frontend's `errorfile` if any.
         serve(plan, request, Some(peer), |plan, _| {
             let status = http::StatusCode::SERVICE_UNAVAILABLE;
@@ -168,7 +171,7 @@ where
             .extensions()
             .get::<ClientAddr>()
             .map(|c| Peer::plain(c.0));
-        let plan = self.plan.load_full();
+        let plan = self.plan();
         let fallback = self.fallback.clone();
         Box::pin(serve(plan, request, client, move |_, request| async move {
             Ok(fallback.oneshot(request).await?.map(box_body))

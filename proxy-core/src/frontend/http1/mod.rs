@@ -72,7 +72,7 @@ pub(crate) async fn serve_connection<R, W>(
     (source, sink): (R, W),
     frontend: Arc<FrontendState>,
     peer: Peer,
-    service: ProxyService<super::NoBackend>,
+    mut service: ProxyService<super::NoBackend>,
     timeouts: ClientTimeouts,
     stop: watch::Receiver<bool>,
 ) where
