@@ -47,24 +47,31 @@ fn counter(counters: &Counters, direction: Direction) -> &AtomicU64 {
     }
 }
 
-/// Counts the data bytes of a body going `direction` on `target`; for a response body, also
-/// records the request's times on `target` when dropped (once the response is sent or
-/// abandoned), so that one owner of the server and backend serves both.
+/// Counts the data bytes of a body going `direction` on `target`, with `head` bytes (its
+/// message's head) added to the first count; for a response body, also records the request's
+/// times on `target` when dropped (once the response is sent or abandoned), so that one owner
+/// of the server and backend serves both.
 #[derive(Debug)]
 pub(crate) struct CountOn {
     pub(crate) target: Target,
     pub(crate) direction: Direction,
+    /// Bytes not counted yet: the head's, until the first data.
+    pub(crate) head: u64,
     pub(crate) then_times: Option<Times>,
 }
 
 impl OnData for CountOn {
     fn on_data(&mut self, len: u64) {
-        self.target.count(self.direction, len);
+        self.target
+            .count(self.direction, std::mem::take(&mut self.head) + len);
     }
 }
 
 impl Drop for CountOn {
     fn drop(&mut self) {
+        if self.head > 0 {
+            self.target.count(self.direction, self.head);
+        }
         if let Some(times) = &self.then_times {
             times.record(&self.target);
         }

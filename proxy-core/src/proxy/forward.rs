@@ -132,6 +132,7 @@ where
             let count = CountOn {
                 target: target.clone(),
                 direction: Direction::ToServer,
+                head: 0,
                 then_times: None,
             };
             box_body(Observed::new(attempt_body, count))
@@ -177,7 +178,6 @@ where
                     trace.response = Some(response_time);
                     trace.connect = Some(connect_time);
                     target.count(Direction::ToServer, wire_len(heads.request));
-                    target.count(Direction::ToClient, wire_len(heads.response));
                     server.counters.count_response(status);
                     let times = Times {
                         started,
@@ -190,6 +190,7 @@ where
                             tunnel::ClientUpgrade::take_from(&mut parts.extensions)
                         {
                             let idle = timeouts.tunnel.or(timeouts.server);
+                            target.count(Direction::ToClient, wire_len(heads.response));
                             let times = TimesOnDrop {
                                 target: target.clone(),
                                 times,
@@ -201,9 +202,11 @@ where
                     return Ok(response.map(|body| {
                         let body = Cuttable::new(body, &server);
                         let body = Guarded::new(body, slot);
+                        // The head's bytes are counted with the body's first data.
                         let count = CountOn {
                             target,
                             direction: Direction::ToClient,
+                            head: wire_len(heads.response),
                             then_times: Some(times),
                         };
                         box_body(Observed::new(body, count))
