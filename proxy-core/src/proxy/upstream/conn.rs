@@ -4,6 +4,7 @@
 use super::UpstreamError;
 use crate::h1::read::{Inbox, Prefixed};
 use crate::h1::send::{SendError, Sending};
+use futures_util::task::noop_waker_ref;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -41,6 +42,18 @@ impl Conn {
             timer.as_mut().reset(deadline);
         }
         timer.as_mut().poll(cx)
+    }
+
+    /// The wait for a response head is over: the deadline's timer lets go of the task it would
+    /// have woken. Kept there, that task's waker would keep its memory (the client
+    /// connection's, several kilobytes) alive after it ended, for as long as the connection
+    /// waits in the pool.
+    pub(super) fn end_wait(&mut self) {
+        if let Some(timer) = self.head_timer.as_mut() {
+            let _ = timer
+                .as_mut()
+                .poll(&mut Context::from_waker(noop_waker_ref()));
+        }
     }
 
     /// Reads what the server has sent into [`Conn::inbox`]: the number of bytes, 0 at the end
@@ -96,5 +109,43 @@ impl Conn {
     /// The connection, taken over by the protocol its server switched to.
     pub(super) fn upgraded(self) -> Upgraded {
         self.inbox.prefixing(self.stream)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use futures_util::task::{waker, ArcWake};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// A task's waker: the task lives as long as its count says.
+    struct Task;
+
+    impl ArcWake for Task {
+        fn wake_by_ref(_: &Arc<Self>) {}
+    }
+
+    #[tokio::test]
+    async fn a_connection_whose_wait_ended_holds_nothing_of_the_task_that_waited() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let mut conn = Conn::new(stream);
+        let task = Arc::new(Task);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let polled = conn.poll_deadline(
+            deadline,
+            &mut Context::from_waker(&waker(Arc::clone(&task))),
+        );
+        assert!(polled.is_pending());
+        assert!(
+            Arc::strong_count(&task) > 1,
+            "the timer wakes the waiting task"
+        );
+        conn.end_wait();
+        assert_eq!(Arc::strong_count(&task), 1);
     }
 }

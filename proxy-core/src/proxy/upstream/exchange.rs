@@ -52,7 +52,10 @@ pub(super) async fn exchange(
                 ready!(conn.poll_deadline(deadline, cx));
                 Poll::Ready(Err(UpstreamError::Late))
             }
-            _ => polled,
+            _ => {
+                conn.end_wait();
+                polled
+            }
         }
     })
     .await?;
