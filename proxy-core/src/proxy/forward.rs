@@ -121,13 +121,14 @@ where
             server: Arc::clone(&server),
         };
         // The client's body on the first attempt, nothing on a retry (only an empty body is
-        // retried); boxed once, with its byte counter when it has bytes to count.
+        // retried); boxed once, with its byte counter when it has bytes to count. A body with
+        // nothing left to send goes as `Empty`, which boxes without allocating.
         let attempt_body = match body.take() {
             Some(body) => Either::Left(body),
             None => Either::Right(Empty::new()),
         };
         let upstream_body = if attempt_body.is_end_stream() {
-            box_body(attempt_body)
+            box_body(Empty::<Bytes>::new())
         } else {
             let count = CountOn {
                 target: target.clone(),
