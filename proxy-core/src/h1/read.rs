@@ -2,6 +2,7 @@
 //! nothing of a body.
 
 use bytes::{Buf, BytesMut};
+use std::cell::RefCell;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -14,6 +15,15 @@ use tokio::time::{Instant, Sleep};
 const FIRST_READ: usize = 4 * 1024;
 /// The most room made for one read, reached by doubling while reads fill what they are given.
 const MAX_READ: usize = 64 * 1024;
+/// The most spare buffers a thread keeps (with [`FIRST_READ`], 256 KiB).
+const MAX_SPARE: usize = 64;
+
+thread_local! {
+    /// Read buffers let go of by connections of this thread that wait idle, for the next read
+    /// of any of them: a connection that waits holds no buffer, and the next message is read
+    /// without an allocation.
+    static SPARE: RefCell<Vec<BytesMut>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Bytes read from a peer, not used yet. Holds no memory once emptied by [`Inbox::idle`].
 #[derive(Debug)]
@@ -41,6 +51,11 @@ impl Inbox {
         source: &mut R,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<usize>> {
+        if self.bytes.capacity() == 0 {
+            if let Some(spare) = SPARE.with_borrow_mut(Vec::pop) {
+                self.bytes = spare;
+            }
+        }
         self.bytes.reserve(self.read_size);
         let room = self.bytes.capacity() - self.bytes.len();
         let read = ready!(tokio_util::io::poll_read_buf(
@@ -64,13 +79,22 @@ impl Inbox {
         Prefixed::new(self.bytes, stream)
     }
 
-    /// Lets the memory go when every byte read has been used (the connection waits idle);
-    /// `false` when some are left.
+    /// Lets the buffer go when every byte read has been used (the connection waits idle):
+    /// to this thread's spare buffers when nothing else shares it any more and it is no larger
+    /// than a first read takes, else to the allocator; `false` when some bytes are left.
     pub(crate) fn idle(&mut self) -> bool {
         if !self.bytes.is_empty() {
             return false;
         }
-        *self = Inbox::default();
+        let mut bytes = std::mem::take(&mut self.bytes);
+        self.read_size = FIRST_READ;
+        if bytes.try_reclaim(FIRST_READ) && bytes.capacity() <= FIRST_READ {
+            SPARE.with_borrow_mut(|spare| {
+                if spare.len() < MAX_SPARE {
+                    spare.push(bytes);
+                }
+            });
+        }
         true
     }
 
@@ -177,6 +201,45 @@ impl Silence {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use futures_util::task::noop_waker_ref;
+
+    fn spares() -> usize {
+        SPARE.with_borrow(Vec::len)
+    }
+
+    /// An inbox that read `message` into a new buffer and handed it on (as a head is).
+    fn read_and_handed_on(message: &[u8]) -> (Inbox, bytes::Bytes) {
+        let mut inbox = Inbox::default();
+        inbox.bytes.reserve(FIRST_READ);
+        inbox.bytes.extend_from_slice(message);
+        let head = inbox.bytes.split().freeze();
+        (inbox, head)
+    }
+
+    #[test]
+    fn a_buffer_let_go_of_is_read_into_again_once_nothing_shares_it() {
+        // Still shared by its head: it goes to the allocator when the head goes.
+        let (mut inbox, head) = read_and_handed_on(b"GET / HTTP/1.1");
+        assert!(inbox.idle());
+        assert_eq!((inbox.bytes.capacity(), spares()), (0, 0));
+        drop(head);
+
+        // Nothing shares it: it is kept for the next read.
+        let (mut inbox, head) = read_and_handed_on(b"GET / HTTP/1.1");
+        let start = head.as_ptr();
+        drop(head);
+        assert!(inbox.idle());
+        assert_eq!((inbox.bytes.capacity(), spares()), (0, 1));
+
+        // The next read, of any connection, goes into it.
+        let mut next = Inbox::default();
+        let mut source: &[u8] = b"next";
+        let read = next.poll_fill(&mut source, &mut Context::from_waker(noop_waker_ref()));
+        assert!(matches!(read, Poll::Ready(Ok(4))));
+        assert_eq!(spares(), 0);
+        assert_eq!(next.bytes.as_ptr(), start);
+        assert_eq!(&next.bytes[..], b"next");
+    }
 
     #[test]
     fn an_idle_inbox_keeps_a_small_buffer_only_when_asked_and_never_unused_bytes() {

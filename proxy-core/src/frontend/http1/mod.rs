@@ -132,7 +132,6 @@ pub(crate) async fn serve_connection<R, W>(
             head: parts.method == Method::HEAD,
             keep_alive,
         };
-        reading.inbox.idle();
         let (body, held) = RequestBody::lend(reading, body, expects_continue, timeouts.client);
         // Pinned where it is made: moving the request's future (several kilobytes) into another
         // future would copy it for every request.
@@ -162,6 +161,9 @@ pub(crate) async fn serve_connection<R, W>(
             let _ = sink.shutdown().await;
             return;
         }
+        // The request is gone: its head's buffer is free for the next read, of this
+        // connection or another one.
+        reading.inbox.idle();
     }
 }
 
