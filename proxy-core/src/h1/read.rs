@@ -52,7 +52,8 @@ impl Inbox {
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<usize>> {
         if self.bytes.capacity() == 0 {
-            if let Some(spare) = SPARE.with_borrow_mut(Vec::pop) {
+            // `try_with`: while the thread ends there is no list, and a read allocates.
+            if let Ok(Some(spare)) = SPARE.try_with(|spare| spare.borrow_mut().pop()) {
                 self.bytes = spare;
             }
         }
@@ -89,7 +90,8 @@ impl Inbox {
         let mut bytes = std::mem::take(&mut self.bytes);
         self.read_size = FIRST_READ;
         if bytes.try_reclaim(FIRST_READ) && bytes.capacity() <= FIRST_READ {
-            SPARE.with_borrow_mut(|spare| {
+            let _ = SPARE.try_with(|spare| {
+                let mut spare = spare.borrow_mut();
                 if spare.len() < MAX_SPARE {
                     spare.push(bytes);
                 }
