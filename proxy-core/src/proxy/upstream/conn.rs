@@ -93,9 +93,10 @@ impl Conn {
         matches!(self.stream.try_read(&mut probe), Err(error) if error.kind() == io::ErrorKind::WouldBlock)
     }
 
-    /// Ready to wait idle in a pool: nothing left over from the last response. It keeps a
-    /// small read buffer: server connections are few (pooled), and the next response is read
-    /// into it without an allocation.
+    /// Ready to wait idle in a pool: nothing left over from the last response. It keeps its
+    /// small read buffer, and the next response is read into it without an allocation: the
+    /// buffer is still shared by the last response's head at this point, so it cannot go to the
+    /// thread's spare buffers as a client connection's does ([`Inbox::idle`]).
     pub(super) fn into_idle(mut self) -> Option<Conn> {
         self.inbox.idle_keeping_room().then_some(self)
     }
